@@ -1,0 +1,25 @@
+using KvmPortal.Hypervisor.Vms;
+
+namespace KvmPortal.Web.Components.Pages.Vms;
+
+/// <summary>Which VM actions make sense in which state, and which need a confirmation because they can lose data.</summary>
+public static class VmActionRules
+{
+    public static IReadOnlyList<VmAction> All { get; } =
+        [VmAction.Start, VmAction.Shutdown, VmAction.Reboot, VmAction.ForceOff, VmAction.Pause, VmAction.Resume];
+
+    public static bool IsEnabled(VmAction action, VmState state) => action switch
+    {
+        VmAction.Start => state is VmState.ShutOff or VmState.Crashed,
+        VmAction.Shutdown or VmAction.Reboot or VmAction.Pause => state is VmState.Running,
+        VmAction.ForceOff => state is VmState.Running or VmState.Paused,
+        VmAction.Resume => state is VmState.Paused,
+        _ => false,
+    };
+
+    public static bool NeedsConfirmation(VmAction action) =>
+        action is VmAction.Shutdown or VmAction.Reboot or VmAction.ForceOff;
+
+    /// <summary>The data-testid of the action's button, e.g. "vm-action-forceoff".</summary>
+    public static string TestId(VmAction action) => "vm-action-" + action.ToString().ToLowerInvariant();
+}

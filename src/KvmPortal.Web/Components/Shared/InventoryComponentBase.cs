@@ -1,0 +1,76 @@
+using KvmPortal.Hypervisor.Inventory;
+using Microsoft.AspNetCore.Components;
+
+namespace KvmPortal.Web.Components.Shared;
+
+/// <summary>
+/// A live page: renders <see cref="Snapshot"/>, subscribes to the inventory after the first interactive render,
+/// applies each change batch on the renderer's context and re-renders; the subscription ends on dispose.
+/// No polling: the inventory pushes what changed.
+/// </summary>
+public abstract class InventoryComponentBase : ComponentBase, IAsyncDisposable
+{
+    private readonly CancellationTokenSource lifetime = new();
+    private Task listening = Task.CompletedTask;
+
+    [Inject] protected IInventory Inventory { get; set; } = default!;
+
+    protected InventorySnapshot Snapshot { get; private set; } = InventorySnapshot.Empty;
+
+    /// <summary>Cancelled when the component goes away; pass it to calls made on the page's behalf.</summary>
+    protected CancellationToken ComponentLifetime => lifetime.Token;
+
+    /// <summary>Called on the renderer's context whenever <see cref="Snapshot"/> changed, before re-rendering.</summary>
+    protected virtual Task OnInventoryUpdatedAsync() => Task.CompletedTask;
+
+    // Prerendering shows the current state at once; the live subscription starts once interactive.
+    protected override void OnInitialized() => Snapshot = Inventory.Current;
+
+    protected override async Task OnAfterRenderAsync(bool firstRender)
+    {
+        if (!firstRender)
+            return;
+        var subscription = Inventory.Subscribe(lifetime.Token);
+        Snapshot = subscription.Snapshot;
+        listening = ListenAsync(subscription.Changes);
+        await OnInventoryUpdatedAsync();
+        StateHasChanged();
+    }
+
+    private async Task ListenAsync(IAsyncEnumerable<IReadOnlyList<InventoryChange>> changes)
+    {
+        try
+        {
+            await foreach (var batch in changes.WithCancellation(lifetime.Token))
+            {
+                await InvokeAsync(async () =>
+                {
+                    Snapshot = Snapshot.Apply(batch);
+                    await OnInventoryUpdatedAsync();
+                    StateHasChanged();
+                });
+            }
+        }
+        catch (OperationCanceledException) when (lifetime.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            await DispatchExceptionAsync(e);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await lifetime.CancelAsync();
+        try
+        {
+            await listening;
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        lifetime.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}

@@ -1,0 +1,16 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+
+namespace KvmPortal.Web.Data;
+
+public sealed class KvmPortalDbContext(DbContextOptions<KvmPortalDbContext> options)
+    : IdentityDbContext<KvmPortalUser>(options)
+{
+    public DbSet<HostRecord> Hosts => Set<HostRecord>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(KvmPortalDbContext).Assembly);
+    }
+}

@@ -1,0 +1,5 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace KvmPortal.Web.Data;
+
+public sealed class KvmPortalUser : IdentityUser;

@@ -1,0 +1,37 @@
+using KvmPortal.Web.Components.Account;
+
+namespace KvmPortal.Web.Hosting;
+
+/// <summary>Composition root: what Program.cs calls. Each Add* call below owns one concern.</summary>
+public static class KvmPortalBuilderExtensions
+{
+    public const string UrlsVariable = "KVMPORTAL_URLS";
+    public const string DefaultUrls = "http://127.0.0.1:5080";
+
+    public static WebApplicationBuilder AddKvmPortal(this WebApplicationBuilder builder)
+    {
+        builder.WebHost.UseUrls(builder.Configuration[UrlsVariable] is { Length: > 0 } urls ? urls : DefaultUrls);
+
+        builder.Services.AddKvmPortalOptions();
+        builder.Services.AddKvmPortalData();
+        builder.Services.AddKvmPortalIdentity();
+        builder.Services.AddKvmPortalHypervisor();
+        builder.Services.AddKvmPortalUi();
+        return builder;
+    }
+
+    public static WebApplication UseKvmPortal(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
+        app.MapAccountEndpoints();
+        app.MapKvmPortalUi();
+        return app;
+    }
+}

@@ -1,0 +1,23 @@
+using KvmPortal.Web.Components;
+using MudBlazor.Services;
+
+namespace KvmPortal.Web.Hosting;
+
+public static class UiServiceCollectionExtensions
+{
+    /// <summary>Blazor (interactive server), MudBlazor and string localization.</summary>
+    public static IServiceCollection AddKvmPortalUi(this IServiceCollection services)
+    {
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddLocalization();
+        return services;
+    }
+
+    public static WebApplication MapKvmPortalUi(this WebApplication app)
+    {
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+}

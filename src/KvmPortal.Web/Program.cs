@@ -1,0 +1,10 @@
+using KvmPortal.Web.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddKvmPortal();
+
+var app = builder.Build();
+app.UseKvmPortal();
+app.Run();
+
+public partial class Program;
