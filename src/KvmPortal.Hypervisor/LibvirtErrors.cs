@@ -13,7 +13,7 @@ internal static class LibvirtErrors
             ErrorCode.OperationInvalid => $"{what}: not possible in the VM's current state.",
             ErrorCode.AuthFailed or ErrorCode.AuthCancelled or ErrorCode.AccessDenied =>
                 $"{what}: host {hostName} refused access.",
-            ErrorCode.NoConnect or ErrorCode.InvalidConn or ErrorCode.SystemError or ErrorCode.RpcError =>
+            ErrorCode.NoConnect or ErrorCode.InvalidConn or ErrorCode.SystemError or ErrorCode.Rpc =>
                 $"{what}: host {hostName} did not answer.",
             _ => $"{what} failed.",
         };
