@@ -1,15 +1,26 @@
+using KvmPortal.Hypervisor.Hosts;
+using KvmPortal.Hypervisor.Inventory;
+using KvmPortal.Hypervisor.Vms;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace KvmPortal.Hypervisor;
 
-// PLACEHOLDER in the web branch only: the lead replaces this file with the real registrations
-// (IInventory, IHostManager, IVmOperations and the hosted services) when merging.
 public static class HypervisorServiceCollectionExtensions
 {
-    public static IServiceCollection AddHypervisor(this IServiceCollection services) => services;
-}
-
-public sealed class HypervisorOptions
-{
-    public TimeSpan StatsInterval { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// Registers the inventory, the host sessions and the operations. Bind <see cref="HypervisorOptions"/>
+    /// to configure them; hosts are attached through <see cref="IHostManager"/>.
+    /// </summary>
+    public static IServiceCollection AddHypervisor(this IServiceCollection services)
+    {
+        services.AddOptions<HypervisorOptions>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<InventoryStore>();
+        services.AddSingleton<IInventory>(sp => sp.GetRequiredService<InventoryStore>());
+        services.AddSingleton<HostManager>();
+        services.AddSingleton<IHostManager>(sp => sp.GetRequiredService<HostManager>());
+        services.AddSingleton<IVmOperations, VmOperations>();
+        return services;
+    }
 }

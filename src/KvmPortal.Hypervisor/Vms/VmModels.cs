@@ -3,7 +3,8 @@ namespace KvmPortal.Hypervisor.Vms;
 /// <summary>Identifies a VM across hosts: libvirt UUIDs are unique per host only.</summary>
 public readonly record struct VmKey(Guid HostId, Guid Uuid);
 
-public enum VmState { NoState, Running, Blocked, Paused, ShuttingDown, ShutOff, Crashed, Suspended }
+/// <summary>libvirt's domain states, plus <see cref="Unknown"/> while the VM's host is offline.</summary>
+public enum VmState { NoState, Running, Blocked, Paused, ShuttingDown, ShutOff, Crashed, Suspended, Unknown }
 
 public enum VmAction { Start, Shutdown, Reboot, ForceOff, Pause, Resume }
 

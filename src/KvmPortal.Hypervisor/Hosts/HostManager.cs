@@ -1,0 +1,52 @@
+using KvmPortal.Hypervisor.Inventory;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace KvmPortal.Hypervisor.Hosts;
+
+/// <summary>Keeps one <see cref="HostSession"/> per attached host.</summary>
+internal sealed class HostManager(
+    InventoryStore inventory,
+    IOptions<HypervisorOptions> options,
+    TimeProvider clock,
+    ILoggerFactory loggers) : IHostManager, IAsyncDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<Guid, HostSession> _sessions = [];
+    private readonly ILogger _logger = loggers.CreateLogger<HostSession>();
+
+    public void Attach(HostDefinition host)
+    {
+        lock (_gate)
+        {
+            if (_sessions.ContainsKey(host.Id)) return;
+            _sessions[host.Id] = new HostSession(host, inventory, options.Value, clock, _logger);
+        }
+    }
+
+    public async Task DetachAsync(Guid hostId)
+    {
+        HostSession? session;
+        lock (_gate)
+        {
+            if (!_sessions.Remove(hostId, out session)) return;
+        }
+        await session.DisposeAsync();
+    }
+
+    public HostSession? Find(Guid hostId)
+    {
+        lock (_gate) return _sessions.GetValueOrDefault(hostId);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        HostSession[] sessions;
+        lock (_gate)
+        {
+            sessions = [.. _sessions.Values];
+            _sessions.Clear();
+        }
+        await Task.WhenAll(sessions.Select(s => s.DisposeAsync().AsTask()));
+    }
+}

@@ -1,0 +1,293 @@
+using System.Threading.Channels;
+using KvmPortal.Hypervisor.Inventory;
+using KvmPortal.Hypervisor.Vms;
+using KvmPortal.Libvirt;
+using Microsoft.Extensions.Logging;
+
+namespace KvmPortal.Hypervisor.Hosts;
+
+/// <summary>
+/// One libvirt host: owns its connection, keeps the host's part of the inventory right from lifecycle
+/// events and one bulk stats call per interval, and reconnects with backoff when the connection is lost.
+/// Every session runs its own loop, so a host that hangs delays no other host.
+/// </summary>
+internal sealed class HostSession : IAsyncDisposable
+{
+    private const DomainStatsTypes SampledStats =
+        DomainStatsTypes.State | DomainStatsTypes.CpuTotal | DomainStatsTypes.Balloon | DomainStatsTypes.Vcpu;
+
+    private readonly InventoryStore _inventory;
+    private readonly HypervisorOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+    private readonly VmInfoBuilder _vms;
+    private readonly Channel<Guid> _refreshRequests = Channel.CreateUnbounded<Guid>();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Lock _publishGate = new();
+    private readonly Task _loop;
+    private Connection? _connection;
+    private HostCapabilities? _capabilities;
+    private HostStatus _status = HostStatus.Connecting;
+    private DateTimeOffset _statusSince;
+    private bool _detached;
+
+    public HostSession(HostDefinition host, InventoryStore inventory, HypervisorOptions options, TimeProvider clock, ILogger logger)
+    {
+        Host = host;
+        _inventory = inventory;
+        _options = options;
+        _clock = clock;
+        _logger = logger;
+        _vms = new VmInfoBuilder(host.Id, IsLocalQemu(host.Uri) ? LocalQemuProcesses.StartTime : _ => null, clock);
+        _statusSince = clock.GetUtcNow();
+        Publish([new HostChanged(Info(null))]);
+        _loop = Task.Run(() => RunAsync(_stop.Token));
+    }
+
+    public HostDefinition Host { get; }
+
+    /// <summary>Runs a blocking libvirt call on the live connection, off the caller's thread.</summary>
+    public Task<T> CallAsync<T>(Func<Connection, T> call, CancellationToken cancellationToken)
+    {
+        var connection = Volatile.Read(ref _connection) ?? throw new HypervisorException($"Host {Host.Name} is offline.");
+        return Task.Run(() => call(connection), cancellationToken);
+    }
+
+    /// <summary>Asks the session to re-read one domain now, e.g. right after an operation on it.</summary>
+    public void RequestRefresh(Guid uuid) => _refreshRequests.Writer.TryWrite(uuid);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _loop;
+        lock (_publishGate)
+        {
+            _detached = true;
+            var changes = new List<InventoryChange>(OwnVms().Keys.Select(uuid => new VmRemoved(new VmKey(Host.Id, uuid))))
+            {
+                new HostRemoved(Host.Id),
+            };
+            _inventory.Publish(changes);
+        }
+        _stop.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken stop)
+    {
+        var failures = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            string reason;
+            try
+            {
+                using var connection = await OpenAsync(stop);
+                failures = 0;
+                reason = await RunConnectedAsync(connection, stop);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) // the supervisor loop must survive anything one host does
+            {
+                reason = e is LibvirtException or TimeoutException or HypervisorException ? e.Message : $"Unexpected error: {e.Message}";
+                if (e is not LibvirtException and not TimeoutException)
+                    _logger.LogError(e, "Host {Host} ({Uri}) failed", Host.Name, Host.Uri);
+            }
+
+            MarkOffline(reason);
+            var delay = Backoff(++failures);
+            _logger.LogWarning("Host {Host} ({Uri}) is offline: {Reason}. Retrying in {Delay}", Host.Name, Host.Uri, reason, delay);
+            try
+            {
+                await Task.Delay(delay, _clock, stop);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<Connection> OpenAsync(CancellationToken stop)
+    {
+        var opening = Task.Run(() => Connection.Open(Host.Uri));
+        try
+        {
+            return await opening.WaitAsync(_options.ConnectTimeout, _clock, stop);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            // libvirt's open cannot be interrupted: close the connection should it complete after all.
+            _ = opening.ContinueWith(t =>
+            {
+                if (t.IsCompletedSuccessfully) t.Result.Dispose();
+                else _ = t.Exception;
+            }, TaskScheduler.Default);
+            if (e is TimeoutException)
+                throw new TimeoutException($"The host did not answer within {_options.ConnectTimeout.TotalSeconds:0} s.");
+            throw;
+        }
+    }
+
+    /// <summary>Serves one connection until it closes; returns why it closed.</summary>
+    private async Task<string> RunConnectedAsync(Connection connection, CancellationToken stop)
+    {
+        var closed = Channel.CreateUnbounded<ConnectionClosed>();
+        var events = Channel.CreateUnbounded<DomainLifecycleEvent>();
+        connection.RegisterCloseCallback(closed.Writer);
+        connection.SetKeepAlive(_options.KeepAliveIntervalSeconds, (uint)_options.KeepAliveCount);
+        using var lifecycle = connection.SubscribeDomainLifecycle(events.Writer);
+        await Task.Run(() => Synchronize(connection), stop).WaitAsync(stop);
+        _logger.LogInformation("Host {Host} ({Uri}) is online", Host.Name, Host.Uri);
+
+        Volatile.Write(ref _connection, connection);
+        try
+        {
+            using var timer = new PeriodicTimer(_options.StatsInterval, _clock);
+            var closing = closed.Reader.ReadAsync(stop).AsTask();
+            var tick = timer.WaitForNextTickAsync(stop).AsTask();
+            var domainChanged = WaitForDomainChangeAsync(events.Reader, stop);
+            while (true)
+            {
+                var done = await Task.WhenAny(closing, tick, domainChanged);
+                if (done == closing) return Describe((await closing).Reason);
+                if (done == domainChanged)
+                {
+                    await domainChanged;
+                    await Task.Run(() => RefreshChangedDomains(connection, events.Reader), stop).WaitAsync(stop);
+                    domainChanged = WaitForDomainChangeAsync(events.Reader, stop);
+                }
+                else
+                {
+                    await tick;
+                    await Task.Run(() => Sample(connection), stop).WaitAsync(stop);
+                    tick = timer.WaitForNextTickAsync(stop).AsTask();
+                }
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _connection, null);
+        }
+    }
+
+    private async Task WaitForDomainChangeAsync(ChannelReader<DomainLifecycleEvent> events, CancellationToken stop) =>
+        await Task.WhenAny(events.WaitToReadAsync(stop).AsTask(), _refreshRequests.Reader.WaitToReadAsync(stop).AsTask()).Unwrap();
+
+    private void Synchronize(Connection connection)
+    {
+        _capabilities = CapabilitiesReader.Read(connection);
+        var records = connection.GetAllDomainStats(SampledStats);
+        var changes = Reconcile(records, TransientDomains(connection));
+        changes.Insert(0, new HostChanged(Info(null, HostStatus.Online)));
+        Publish(changes);
+    }
+
+    private void Sample(Connection connection)
+    {
+        var records = connection.GetAllDomainStats(SampledStats);
+        var known = OwnVms();
+        var transient = records.Any(r => !known.ContainsKey(r.Uuid)) ? TransientDomains(connection) : null;
+        Publish(Reconcile(records, transient));
+    }
+
+    /// <summary>Turns a full stats listing into row changes, and removes the rows of domains that are gone.</summary>
+    private List<InventoryChange> Reconcile(IReadOnlyList<DomainStatsRecord> records, IReadOnlySet<Guid>? transient)
+    {
+        var known = OwnVms();
+        var changes = new List<InventoryChange>();
+        foreach (var record in records)
+        {
+            known.Remove(record.Uuid, out var previous);
+            var persistent = transient is not null ? !transient.Contains(record.Uuid) : previous?.Persistent ?? true;
+            changes.Add(new VmChanged(_vms.FromStats(record, previous, persistent)));
+        }
+        changes.AddRange(known.Keys.Select(uuid => new VmRemoved(new VmKey(Host.Id, uuid))));
+        return changes;
+    }
+
+    private void RefreshChangedDomains(Connection connection, ChannelReader<DomainLifecycleEvent> events)
+    {
+        var uuids = new HashSet<Guid>();
+        while (events.TryRead(out var e)) uuids.Add(e.Uuid);
+        while (_refreshRequests.Reader.TryRead(out var uuid)) uuids.Add(uuid);
+
+        var known = OwnVms();
+        var changes = new List<InventoryChange>();
+        foreach (var uuid in uuids)
+        {
+            try
+            {
+                using var domain = connection.LookupDomainByUuid(uuid);
+                changes.Add(new VmChanged(_vms.FromDomain(domain, known.GetValueOrDefault(uuid))));
+            }
+            catch (LibvirtException e) when (e.ErrorCode == ErrorCode.NoDomain)
+            {
+                changes.Add(new VmRemoved(new VmKey(Host.Id, uuid)));
+            }
+        }
+        Publish(changes);
+    }
+
+    private static HashSet<Guid> TransientDomains(Connection connection)
+    {
+        var domains = connection.ListAllDomains(ListAllDomainsFlags.Transient);
+        try
+        {
+            return domains.Select(d => d.Uuid).ToHashSet();
+        }
+        finally
+        {
+            foreach (var domain in domains) domain.Dispose();
+        }
+    }
+
+    private void MarkOffline(string reason)
+    {
+        var changes = new List<InventoryChange> { new HostChanged(Info(reason, HostStatus.Offline)) };
+        changes.AddRange(OwnVms().Values
+            .Where(vm => vm.State != VmState.Unknown)
+            .Select(vm => new VmChanged(VmInfoBuilder.AsUnknown(vm))));
+        Publish(changes);
+    }
+
+    private void Publish(List<InventoryChange> changes)
+    {
+        lock (_publishGate)
+        {
+            // A libvirt call abandoned at detach may finish later: it must not bring the host back.
+            if (!_detached) _inventory.Publish(changes);
+        }
+    }
+
+    private Dictionary<Guid, VmInfo> OwnVms() =>
+        _inventory.Current.Vms.Values.Where(vm => vm.HostId == Host.Id).ToDictionary(vm => vm.Uuid);
+
+    private HostInfo Info(string? message, HostStatus? status = null)
+    {
+        if (status is { } newStatus && newStatus != _status)
+        {
+            _status = newStatus;
+            _statusSince = _clock.GetUtcNow();
+        }
+        return new HostInfo(Host.Id, Host.Name, Host.Uri, _status, message, _statusSince, _capabilities);
+    }
+
+    private TimeSpan Backoff(int failures)
+    {
+        var delay = _options.ReconnectMinDelay * Math.Pow(2, Math.Min(failures - 1, 16));
+        return delay < _options.ReconnectMaxDelay ? delay : _options.ReconnectMaxDelay;
+    }
+
+    private static string Describe(CloseReason reason) => reason switch
+    {
+        CloseReason.Eof => "The host closed the connection (libvirtd stopped or restarted).",
+        CloseReason.Keepalive => "The host stopped answering (keepalive timed out).",
+        CloseReason.Client => "The connection was closed.",
+        _ => "The connection to the host failed.",
+    };
+
+    private static bool IsLocalQemu(string uri) =>
+        Uri.TryCreate(uri, UriKind.Absolute, out var parsed) && parsed.Scheme is "qemu" or "qemu+unix" && parsed.Host.Length == 0;
+}

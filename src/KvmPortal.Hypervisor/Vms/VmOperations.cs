@@ -1,0 +1,80 @@
+using KvmPortal.Hypervisor.Hosts;
+using KvmPortal.Hypervisor.Inventory;
+using KvmPortal.Libvirt;
+
+namespace KvmPortal.Hypervisor.Vms;
+
+internal sealed class VmOperations(HostManager hosts, IInventory inventory) : IVmOperations
+{
+    public async Task ExecuteAsync(VmKey vm, VmAction action, CancellationToken cancellationToken = default)
+    {
+        var session = Session(vm);
+        await CallAsync(session, $"{Verb(action)} {Describe(vm)}", connection =>
+        {
+            using var domain = connection.LookupDomainByUuid(vm.Uuid);
+            Apply(domain, action);
+            return true;
+        }, cancellationToken);
+        session.RequestRefresh(vm.Uuid);
+    }
+
+    public async Task<VmDetails> GetDetailsAsync(VmKey vm, CancellationToken cancellationToken = default)
+    {
+        var session = Session(vm);
+        var (xml, autostart) = await CallAsync(session, $"Read {Describe(vm)}", connection =>
+        {
+            using var domain = connection.LookupDomainByUuid(vm.Uuid);
+            return (domain.GetXmlDescription(), domain.GetAutostart());
+        }, cancellationToken);
+        var info = inventory.Current.Vms.GetValueOrDefault(vm)
+            ?? throw new HypervisorException($"{Describe(vm)} no longer exists on host {session.Host.Name}.");
+        return DomainXmlReader.Read(info, xml, autostart);
+    }
+
+    private static void Apply(Domain domain, VmAction action)
+    {
+        switch (action)
+        {
+            case VmAction.Start: domain.Create(); break;
+            case VmAction.Shutdown: domain.Shutdown(); break;
+            case VmAction.Reboot: domain.Reboot(); break;
+            case VmAction.ForceOff: domain.Destroy(); break;
+            case VmAction.Pause: domain.Suspend(); break;
+            case VmAction.Resume: domain.Resume(); break;
+            default: throw new ArgumentOutOfRangeException(nameof(action), action, "Unknown VM action.");
+        }
+    }
+
+    private HostSession Session(VmKey vm) =>
+        hosts.Find(vm.HostId) ?? throw new HypervisorException("The VM's host is not known to the dashboard (was it removed?).");
+
+    private string Describe(VmKey vm) =>
+        inventory.Current.Vms.TryGetValue(vm, out var info) ? info.Name : $"VM {vm.Uuid}";
+
+    private static async Task<T> CallAsync<T>(HostSession session, string what, Func<Connection, T> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await session.CallAsync(call, cancellationToken);
+        }
+        catch (LibvirtException e)
+        {
+            throw LibvirtErrors.ToUserError(e, what, session.Host.Name);
+        }
+        catch (ObjectDisposedException e)
+        {
+            throw new HypervisorException($"{what} failed: host {session.Host.Name} went offline.", null, e);
+        }
+    }
+
+    private static string Verb(VmAction action) => action switch
+    {
+        VmAction.Start => "Start",
+        VmAction.Shutdown => "Shut down",
+        VmAction.Reboot => "Reboot",
+        VmAction.ForceOff => "Force off",
+        VmAction.Pause => "Pause",
+        VmAction.Resume => "Resume",
+        _ => action.ToString(),
+    };
+}

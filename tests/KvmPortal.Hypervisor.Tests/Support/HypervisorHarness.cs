@@ -1,0 +1,40 @@
+using KvmPortal.Hypervisor.Hosts;
+using KvmPortal.Hypervisor.Inventory;
+using KvmPortal.Hypervisor.Vms;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace KvmPortal.Hypervisor.Tests.Support;
+
+/// <summary>The real service layer, wired by hand, with short intervals for tests.</summary>
+public sealed class HypervisorHarness : IAsyncDisposable
+{
+    internal HypervisorHarness(HypervisorOptions? options = null)
+    {
+        Options = options ?? new HypervisorOptions
+        {
+            StatsInterval = TimeSpan.FromSeconds(1),
+            ReconnectMinDelay = TimeSpan.FromMilliseconds(100),
+            ReconnectMaxDelay = TimeSpan.FromSeconds(1),
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+        };
+        Inventory = new InventoryStore();
+        Hosts = new HostManager(Inventory, Microsoft.Extensions.Options.Options.Create(Options), TimeProvider.System, NullLoggerFactory.Instance);
+        Vms = new VmOperations(Hosts, Inventory);
+    }
+
+    public HypervisorOptions Options { get; }
+    internal InventoryStore Inventory { get; }
+    internal HostManager Hosts { get; }
+    public IVmOperations Vms { get; }
+    public IInventory Live => Inventory;
+
+    public HostDefinition Attach(string uri, string? name = null)
+    {
+        var host = new HostDefinition(Guid.NewGuid(), name ?? uri, uri);
+        Hosts.Attach(host);
+        return host;
+    }
+
+    public ValueTask DisposeAsync() => Hosts.DisposeAsync();
+}
