@@ -1,0 +1,81 @@
+using KvmPortal.Hypervisor.Hosts;
+using KvmPortal.Hypervisor.Inventory;
+using KvmPortal.Hypervisor.Vms;
+using KvmPortal.Web.Tests.Fakes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+
+namespace KvmPortal.Web.Tests.Integration;
+
+/// <summary>
+/// The real web host on a fresh PostgreSQL database of its own (created here, dropped at the end), with the hypervisor
+/// layer replaced by fakes: these tests are about hosting, auth and data, not libvirt.
+/// </summary>
+public sealed class KvmPortalAppFixture : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public const string AdminPassword = "Test-Admin-Passw0rd!";
+    private const string ServerVariable = "KVMPORTAL_TEST_DB";
+
+    private readonly string serverConnectionString;
+    private readonly string databaseName = "kvmportal_test_" + Guid.NewGuid().ToString("N");
+
+    public KvmPortalAppFixture()
+    {
+        serverConnectionString = Environment.GetEnvironmentVariable(ServerVariable) is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException(
+                $"{ServerVariable} is not set. These tests need a real PostgreSQL server: deploy/test.sh sets it, or set it " +
+                "yourself, e.g. Host=127.0.0.1;Port=55499;Username=postgres;Password=...;Database=postgres");
+        ConnectionString = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = databaseName }.ConnectionString;
+    }
+
+    public string ConnectionString { get; }
+
+    public FakeInventory Inventory { get; } = new();
+
+    public RecordingHostManager HostManager { get; } = new();
+
+    public RecordingVmOperations VmOperations { get; } = new();
+
+    public async Task InitializeAsync()
+    {
+        await using (var connection = new NpgsqlConnection(serverConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{databaseName}\"", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+        _ = Server; // starts the host: migrations, the administrator and the default hosts happen here
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("ConnectionStrings:KvmPortal", ConnectionString);
+        builder.UseSetting("KvmPortal:AdminPassword", AdminPassword);
+        builder.UseSetting("KvmPortal:DefaultHosts:0", "qemu:///system");
+        builder.ConfigureTestServices(services =>
+        {
+            services.RemoveAll<IInventory>();
+            services.RemoveAll<IHostManager>();
+            services.RemoveAll<IVmOperations>();
+            services.AddSingleton<IInventory>(Inventory);
+            services.AddSingleton<IHostManager>(HostManager);
+            services.AddSingleton<IVmOperations>(VmOperations);
+        });
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(serverConnectionString);
+        await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{databaseName}\" WITH (FORCE)", connection);
+        await drop.ExecuteNonQueryAsync();
+    }
+}
