@@ -24,17 +24,19 @@ public sealed class CloseCallbackTests
     }
 
     [Fact]
-    public void Dispose_closes_the_connection_even_with_a_close_callback()
+    public void Dispose_closes_the_connection_even_with_callbacks_registered()
     {
         var closed = Channel.CreateUnbounded<ConnectionClosed>();
+        var events = Channel.CreateUnbounded<DomainLifecycleEvent>();
         var before = VirtAdmin.OwnClientIds();
         var connection = QemuSystem.Open();
         connection.RegisterCloseCallback(closed.Writer);
+        connection.SubscribeDomainLifecycle(events.Writer); // deliberately not disposed: the connection does it
         string clientId = Assert.Single(VirtAdmin.OwnClientIds().Except(before));
 
         connection.Dispose();
 
-        // The registered callback holds a reference on the virConnect; had it not been unregistered first,
+        // Registered callbacks hold references on the virConnect; had they not been removed first,
         // virConnectClose would leave the connection open. The daemon notices the hang-up asynchronously.
         var deadline = Stopwatch.StartNew();
         while (VirtAdmin.OwnClientIds().Contains(clientId))

@@ -126,6 +126,15 @@ public sealed class TestDriverTests : IDisposable
     }
 
     [Fact]
+    public void Simultaneous_default_connections_share_state()
+    {
+        using var other = Connection.Open(Uri);
+        using Domain domain = Define(DomainXml.UniqueName("shared-"));
+        using Domain seenByOther = other.LookupDomainByUuid(domain.Uuid);
+        Assert.Same(other, seenByOther.Connection);
+    }
+
+    [Fact]
     public void Define_and_undefine()
     {
         using Domain domain = Define(DomainXml.UniqueName("define-"));
