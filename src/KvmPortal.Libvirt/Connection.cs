@@ -87,15 +87,19 @@ public sealed unsafe class Connection : IDisposable
     }
 
     /// <summary>
-    /// Starts keepalive probes. libvirt answers 1 instead of 0 when the other side does not support keepalive;
-    /// that is not an error.
+    /// Starts keepalive probes so a dead peer is noticed (and reported to the close callback). Returns false when
+    /// there is nothing to keep alive: libvirt answers 1 when the server does not support keepalive, and local
+    /// drivers without a server (test://) fail with <see cref="ErrorCode.NoSupport"/>; neither is an error here.
     /// </summary>
-    public void SetKeepAlive(int intervalSeconds, uint count)
+    public bool SetKeepAlive(int intervalSeconds, uint count)
     {
-        if (NativeMethods.virConnectSetKeepAlive(Handle, intervalSeconds, count) < 0)
+        int result = NativeMethods.virConnectSetKeepAlive(Handle, intervalSeconds, count);
+        if (result < 0)
         {
-            throw LibvirtException.FromLastError();
+            var error = LibvirtException.FromLastError();
+            return error.ErrorCode == ErrorCode.NoSupport ? false : throw error;
         }
+        return result == 0;
     }
 
     /// <summary>

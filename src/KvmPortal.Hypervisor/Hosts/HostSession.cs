@@ -179,7 +179,7 @@ internal sealed class HostSession : IAsyncDisposable
     {
         _capabilities = CapabilitiesReader.Read(connection);
         var records = connection.GetAllDomainStats(SampledStats);
-        var changes = Reconcile(records, TransientDomains(connection));
+        var changes = Reconcile(connection, records, TransientDomains(connection));
         changes.Insert(0, new HostChanged(Info(null, HostStatus.Online)));
         Publish(changes);
     }
@@ -189,11 +189,11 @@ internal sealed class HostSession : IAsyncDisposable
         var records = connection.GetAllDomainStats(SampledStats);
         var known = OwnVms();
         var transient = records.Any(r => !known.ContainsKey(r.Uuid)) ? TransientDomains(connection) : null;
-        Publish(Reconcile(records, transient));
+        Publish(Reconcile(connection, records, transient));
     }
 
     /// <summary>Turns a full stats listing into row changes, and removes the rows of domains that are gone.</summary>
-    private List<InventoryChange> Reconcile(IReadOnlyList<DomainStatsRecord> records, IReadOnlySet<Guid>? transient)
+    private List<InventoryChange> Reconcile(Connection connection, IReadOnlyList<DomainStatsRecord> records, IReadOnlySet<Guid>? transient)
     {
         var known = OwnVms();
         var changes = new List<InventoryChange>();
@@ -201,7 +201,10 @@ internal sealed class HostSession : IAsyncDisposable
         {
             known.Remove(record.Uuid, out var previous);
             var persistent = transient is not null ? !transient.Contains(record.Uuid) : previous?.Persistent ?? true;
-            changes.Add(new VmChanged(_vms.FromStats(record, previous, persistent)));
+            var vm = previous is null && !record.Values.ContainsKey("vcpu.current")
+                ? ReadOne(connection, record.Uuid, previous) // drivers without vcpu/balloon stats (test://): once per new VM
+                : _vms.FromStats(record, previous, persistent);
+            if (vm is not null) changes.Add(new VmChanged(vm));
         }
         changes.AddRange(known.Keys.Select(uuid => new VmRemoved(new VmKey(Host.Id, uuid))));
         return changes;
@@ -217,17 +220,24 @@ internal sealed class HostSession : IAsyncDisposable
         var changes = new List<InventoryChange>();
         foreach (var uuid in uuids)
         {
-            try
-            {
-                using var domain = connection.LookupDomainByUuid(uuid);
-                changes.Add(new VmChanged(_vms.FromDomain(domain, known.GetValueOrDefault(uuid))));
-            }
-            catch (LibvirtException e) when (e.ErrorCode == ErrorCode.NoDomain)
-            {
-                changes.Add(new VmRemoved(new VmKey(Host.Id, uuid)));
-            }
+            var vm = ReadOne(connection, uuid, known.GetValueOrDefault(uuid));
+            changes.Add(vm is null ? new VmRemoved(new VmKey(Host.Id, uuid)) : new VmChanged(vm));
         }
         Publish(changes);
+    }
+
+    /// <summary>Reads one domain; null when it no longer exists.</summary>
+    private VmInfo? ReadOne(Connection connection, Guid uuid, VmInfo? previous)
+    {
+        try
+        {
+            using var domain = connection.LookupDomainByUuid(uuid);
+            return _vms.FromDomain(domain, previous);
+        }
+        catch (LibvirtException e) when (e.ErrorCode == ErrorCode.NoDomain)
+        {
+            return null;
+        }
     }
 
     private static HashSet<Guid> TransientDomains(Connection connection)

@@ -9,9 +9,6 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library, EntryPoint = "virGetLastError")]
     internal static partial VirError* virGetLastError();
 
-    [LibraryImport(Library, EntryPoint = "virResetLastError")]
-    internal static partial void virResetLastError();
-
     // handler: virErrorFunc (void (*)(void *userData, virErrorPtr error))
     [LibraryImport(Library, EntryPoint = "virSetErrorFunc")]
     internal static partial void virSetErrorFunc(nint userData, nint handler);

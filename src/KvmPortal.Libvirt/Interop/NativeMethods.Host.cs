@@ -57,15 +57,14 @@ internal static unsafe partial class NativeMethods
 
     /// <summary>
     /// The value of the exported variable virConnectAuthPtrDefault (a virConnectAuthPtr), which is not a
-    /// function and so cannot be imported with LibraryImport.
+    /// function and so cannot be imported with LibraryImport. It never changes, so it is read once.
     /// </summary>
-    internal static nint ConnectAuthPtrDefault
+    internal static readonly nint ConnectAuthPtrDefault = ReadConnectAuthPtrDefault();
+
+    private static nint ReadConnectAuthPtrDefault()
     {
-        get
-        {
-            nint library = NativeLibrary.Load(Library, typeof(NativeMethods).Assembly, null);
-            nint variable = NativeLibrary.GetExport(library, "virConnectAuthPtrDefault");
-            return *(nint*)variable;
-        }
+        nint library = NativeLibrary.Load(Library, typeof(NativeMethods).Assembly, null);
+        nint variable = NativeLibrary.GetExport(library, "virConnectAuthPtrDefault");
+        return *(nint*)variable;
     }
 }
