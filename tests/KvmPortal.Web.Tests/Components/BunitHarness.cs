@@ -1,0 +1,54 @@
+using Bunit;
+using KvmPortal.Hypervisor.Hosts;
+using KvmPortal.Hypervisor.Inventory;
+using KvmPortal.Hypervisor.Vms;
+using KvmPortal.Web.Data;
+using KvmPortal.Web.Hosts;
+using KvmPortal.Web.Tests.Fakes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using MudBlazor.Services;
+
+namespace KvmPortal.Web.Tests.Components;
+
+/// <summary>
+/// A bUnit context with MudBlazor, the real string resources and the fake hypervisor. Not a BunitContext base class:
+/// MudBlazor's services are only IAsyncDisposable and xunit 2 disposes test classes synchronously.
+/// </summary>
+public abstract class BunitHarness : IAsyncLifetime
+{
+    protected BunitHarness()
+    {
+        Context.JSInterop.Mode = JSRuntimeMode.Loose;
+        Context.Services.AddMudServices();
+        Context.Services.AddLocalization();
+        Context.Services.AddSingleton<IInventory>(Inventory);
+        Context.Services.AddSingleton<IVmOperations>(Operations);
+        Context.Services.AddSingleton<IHostManager>(HostManager);
+        Context.Services.AddSingleton(TimeProvider.System);
+        // The host directory is constructed for the hosts page but these tests never reach the database.
+        Context.Services.AddDbContextFactory<KvmPortalDbContext>(o => o.UseNpgsql("Host=unused.invalid"));
+        Context.Services.AddSingleton<HostDirectory>();
+
+        Context.Render<MudPopoverProvider>();
+        Dialogs = Context.Render<MudDialogProvider>();
+        Snackbars = Context.Render<MudSnackbarProvider>();
+    }
+
+    protected BunitContext Context { get; } = new();
+
+    protected FakeInventory Inventory { get; } = new();
+
+    protected RecordingVmOperations Operations { get; } = new();
+
+    protected RecordingHostManager HostManager { get; } = new();
+
+    protected IRenderedComponent<MudDialogProvider> Dialogs { get; }
+
+    protected IRenderedComponent<MudSnackbarProvider> Snackbars { get; }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await Context.DisposeAsync();
+}
