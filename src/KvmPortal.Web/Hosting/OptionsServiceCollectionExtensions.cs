@@ -1,4 +1,6 @@
 using KvmPortal.Hypervisor;
+using KvmPortal.Hypervisor.Hosts;
+using Microsoft.Extensions.Options;
 
 namespace KvmPortal.Web.Hosting;
 
@@ -20,10 +22,25 @@ public static class OptionsServiceCollectionExtensions
             })
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<KvmPortalOptions>, DefaultHostsValidator>();
 
         services.AddOptions<HypervisorOptions>()
             .BindConfiguration("Hypervisor")
+            .ValidateDataAnnotations()
             .ValidateOnStart();
         return services;
+    }
+}
+
+/// <summary>A typo in KvmPortal:DefaultHosts stops the start with libvirt-URI advice instead of a silent skip.</summary>
+internal sealed class DefaultHostsValidator : IValidateOptions<KvmPortalOptions>
+{
+    public ValidateOptionsResult Validate(string? name, KvmPortalOptions options)
+    {
+        var errors = options.DefaultHosts
+            .Select(uri => HostUri.Validate(uri) is { } error ? $"KvmPortal:DefaultHosts '{uri}': {error}" : null)
+            .OfType<string>()
+            .ToList();
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -39,7 +39,7 @@ internal sealed class AdministratorSeeder(
             Console.WriteLine();
             Console.WriteLine(new string('=', 78));
             Console.WriteLine($"KvmPortal: created administrator '{userName}' with password: {password}");
-            Console.WriteLine("Change it after logging in; it is not shown again.");
+            Console.WriteLine("Write it down: it is not shown again.");
             Console.WriteLine(new string('=', 78));
             Console.WriteLine();
         }
