@@ -40,6 +40,11 @@ public sealed class VmListTests : BunitHarness
         list.WaitForAssertion(() => Assert.Equal("paused", StateOf(list, "web1")));
         Assert.False(list.Find("tr[data-vm='web1'] [data-testid=vm-action-resume]").HasAttribute("disabled"));
         Assert.True(list.Find("tr[data-vm='web1'] [data-testid=vm-action-pause]").HasAttribute("disabled"));
+        Assert.Contains("warning", list.Find("tr[data-vm='web1'] [data-testid=vm-state]").ClassName);
+
+        Inventory.Push(new VmChanged(vm with { State = VmState.Running }));
+        list.WaitForAssertion(() => Assert.Equal("running", StateOf(list, "web1")));
+        Assert.Contains("success", list.Find("tr[data-vm='web1'] [data-testid=vm-state]").ClassName);
     }
 
     [Fact]
