@@ -37,8 +37,8 @@ require_root() {
 KVMPORTAL_RUN_PACKAGES=(
     libvirt-daemon-system libvirt-clients libvirt-daemon-driver-qemu
     qemu-system-x86 qemu-utils ovmf dnsmasq-base
-    busybox-static cpio debian-installer-12-netboot-amd64
-    postgresql-15 postgresql-client-15
+    busybox-static cpio xz-utils debian-installer-12-netboot-amd64
+    postgresql-15 postgresql-client-15 procps
 )
 # Extra packages for the test suite: Chromium for Playwright (fonts-liberation
 # gives pages metric-compatible sans/serif fonts; fontconfig alone may leave
