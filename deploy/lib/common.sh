@@ -1,0 +1,91 @@
+# shellcheck shell=bash
+# Shared helpers for KvmPortal's dev/deploy scripts. Sourced, never run.
+#
+# The sourcing script sets ROOT (the repository root) before sourcing this file:
+#   ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+#
+# Conventions: quiet on success (one line when something is actually done),
+# loud on failure (message on stderr + non-zero exit via die).
+
+: "${ROOT:?ROOT must be set to the repository root before sourcing deploy/lib/common.sh}"
+
+KVMPORTAL_DATA="${KVMPORTAL_DATA:-$ROOT/.data}"
+
+log() { printf 'kvmportal: %s\n' "$*" >&2; }
+die() { printf 'kvmportal: ERROR: %s\n' "$*" >&2; exit 1; }
+
+# run_quiet DESCRIPTION CMD...: run CMD with its output captured; show the
+# output only if it fails, then die with DESCRIPTION.
+run_quiet() {
+    local desc="$1"; shift
+    local out
+    out="$(mktemp)"
+    if ! "$@" >"$out" 2>&1; then
+        cat "$out" >&2
+        rm -f "$out"
+        die "$desc failed (command: $*)"
+    fi
+    rm -f "$out"
+}
+
+require_root() {
+    [[ "$(id -u)" == 0 ]] || die "this script must run as root (it installs packages and starts libvirtd)"
+}
+
+# Packages the dashboard needs at run time on this host (Debian 12 names).
+# libvirt-dev is deliberately absent: the binding loads libvirt.so.0 from libvirt0.
+KVMPORTAL_RUN_PACKAGES=(
+    libvirt-daemon-system libvirt-clients libvirt-daemon-driver-qemu
+    qemu-system-x86 qemu-utils ovmf dnsmasq-base
+    busybox-static cpio xz-utils debian-installer-12-netboot-amd64
+    postgresql-15 postgresql-client-15 procps
+)
+# Extra packages for the test suite: Chromium for Playwright (fonts-liberation
+# gives pages metric-compatible sans/serif fonts; fontconfig alone may leave
+# none with --no-install-recommends), docker-compose to validate the compose file.
+KVMPORTAL_TEST_PACKAGES=(chromium fonts-liberation docker-compose)
+
+_KVMPORTAL_APT_UPDATED=0
+
+# ensure_packages PKG...: install whichever of PKG are not installed.
+ensure_packages() {
+    local missing=() pkg status
+    for pkg in "$@"; do
+        status="$(dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null || true)"
+        [[ "$status" == installed ]] || missing+=("$pkg")
+    done
+    ((${#missing[@]} == 0)) && return 0
+    require_root
+    log "installing missing packages: ${missing[*]}"
+    if ((_KVMPORTAL_APT_UPDATED == 0)); then
+        run_quiet "apt-get update" apt-get update
+        _KVMPORTAL_APT_UPDATED=1
+    fi
+    run_quiet "installing ${missing[*]}" \
+        env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+}
+
+# ensure_dotnet: the .NET SDK is not a Debian package; it must already be there.
+ensure_dotnet() {
+    local want
+    want="$(sed -n 's/.*"version"[[:space:]]*:[[:space:]]*"\([^"]*\)".*/\1/p' "$ROOT/global.json" 2>/dev/null | head -n1)"
+    command -v dotnet >/dev/null 2>&1 \
+        || die "the .NET SDK is not installed (need ${want:-10.0}, see global.json); install it and put 'dotnet' on PATH"
+    (cd "$ROOT" && dotnet --version >/dev/null 2>&1) \
+        || die "'dotnet --version' fails in $ROOT: the SDK pinned in global.json (${want:-?}) is probably missing; installed: $(dotnet --list-sdks 2>/dev/null | tr '\n' ' ')"
+    export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+}
+
+# wait_until TIMEOUT_SECONDS DESCRIPTION CMD...: poll CMD every 0.2 s until it
+# succeeds; return 1 on timeout (the caller decides how to fail).
+wait_until() {
+    local timeout="$1" desc="$2"; shift 2
+    local deadline=$((SECONDS + timeout))
+    until "$@" >/dev/null 2>&1; do
+        if ((SECONDS >= deadline)); then
+            log "timed out after ${timeout}s waiting for: $desc"
+            return 1
+        fi
+        sleep 0.2
+    done
+}

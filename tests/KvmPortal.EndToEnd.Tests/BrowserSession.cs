@@ -1,0 +1,46 @@
+using Microsoft.Playwright;
+
+namespace KvmPortal.EndToEnd.Tests;
+
+/// <summary>Debian's Chromium driven by Playwright, with no browser download and no background network.</summary>
+public sealed class BrowserSession : IAsyncDisposable
+{
+    private readonly IPlaywright _playwright;
+    private readonly IBrowser _browser;
+
+    private BrowserSession(IPlaywright playwright, IBrowser browser, IPage page)
+    {
+        _playwright = playwright;
+        _browser = browser;
+        Page = page;
+    }
+
+    public IPage Page { get; }
+
+    public static async Task<BrowserSession> StartAsync(string? locale = null)
+    {
+        var chromium = Environment.GetEnvironmentVariable("KVMPORTAL_CHROMIUM") ?? "/usr/bin/chromium";
+        if (!File.Exists(chromium))
+            throw new InvalidOperationException($"Chromium is not at {chromium}: deploy/test.sh installs Debian's chromium package.");
+        var playwright = await Playwright.CreateAsync();
+        var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run"],
+        });
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            Locale = locale ?? "en-US",
+            ViewportSize = new ViewportSize { Width = 1400, Height = 900 },
+        });
+        return new BrowserSession(playwright, browser, await context.NewPageAsync());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+    }
+}

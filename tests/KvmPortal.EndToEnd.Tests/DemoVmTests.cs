@@ -1,0 +1,86 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace KvmPortal.EndToEnd.Tests;
+
+/// <summary>
+/// The walking skeleton end to end: log in, see the demo VM running on the real local host, force it off
+/// in the page, start it again with virsh, and watch both changes arrive without a reload.
+/// </summary>
+public sealed class DemoVmTests
+{
+    private const string DemoVm = "kvmportal-demo";
+    private static readonly LocatorAssertionsToHaveTextOptions Soon = new() { Timeout = 30_000 };
+
+    [Fact]
+    public async Task StateChangesFromThePageAndFromVirshAppearWithoutReload()
+    {
+        if (await Virsh.RunAsync("domstate", DemoVm) != "running") await Virsh.RunAsync("start", DemoVm);
+        await using var portal = await RunningPortal.StartAsync();
+        await using var browser = await BrowserSession.StartAsync();
+        var page = browser.Page;
+        try
+        {
+            await LogInAsync(page, portal);
+
+            var row = page.Locator($"[data-vm='{DemoVm}']");
+            var state = row.Locator("[data-testid=vm-state]");
+            await Expect(state).ToHaveTextAsync("running", Soon);
+            // A reload would lose this marker: its survival proves the updates came over the live circuit.
+            await page.EvaluateAsync("window.kvmportalNoReload = true");
+
+            await row.Locator("[data-testid=vm-action-forceoff]").ClickAsync();
+            await page.Locator("[data-testid=confirm]").ClickAsync();
+            await Expect(state).ToHaveTextAsync("shut off", Soon);
+
+            await Virsh.RunAsync("start", DemoVm);
+            await Expect(state).ToHaveTextAsync("running", Soon);
+            Assert.True(await page.EvaluateAsync<bool>("window.kvmportalNoReload === true"));
+
+            await page.GotoAsync(portal.BaseUrl + "/hosts");
+            var host = page.Locator("[data-host='localhost']");
+            await Expect(host.Locator("[data-testid=host-status]")).ToHaveTextAsync(new Regex("online", RegexOptions.IgnoreCase), Soon);
+        }
+        catch
+        {
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Path.GetTempPath(), "kvmportal-e2e-failure.png") });
+            Console.WriteLine(portal.Output);
+            throw;
+        }
+        finally
+        {
+            if (await Virsh.RunAsync("domstate", DemoVm) != "running") await Virsh.RunAsync("start", DemoVm);
+        }
+    }
+
+    [Fact]
+    public async Task AWrongPasswordIsRefused()
+    {
+        await using var portal = await RunningPortal.StartAsync();
+        await using var browser = await BrowserSession.StartAsync();
+        var page = browser.Page;
+
+        await page.GotoAsync(portal.BaseUrl + "/");
+        await Expect(page).ToHaveURLAsync(new Regex("/account/login", RegexOptions.IgnoreCase));
+        await FillLoginAsync(page, portal.AdminUser, "not-the-password");
+
+        await Expect(page).ToHaveURLAsync(new Regex("/account/login", RegexOptions.IgnoreCase));
+        await Expect(page.Locator("[data-vm]")).ToHaveCountAsync(0);
+    }
+
+    private static async Task LogInAsync(IPage page, RunningPortal portal)
+    {
+        await page.GotoAsync(portal.BaseUrl + "/");
+        await Expect(page).ToHaveURLAsync(new Regex("/account/login", RegexOptions.IgnoreCase));
+        await FillLoginAsync(page, portal.AdminUser, portal.AdminPassword);
+        await Expect(page).Not.ToHaveURLAsync(new Regex("/account/login", RegexOptions.IgnoreCase));
+    }
+
+    private static async Task FillLoginAsync(IPage page, string user, string password)
+    {
+        await page.Locator("[data-testid=login-user]").FillAsync(user);
+        await page.Locator("[data-testid=login-password]").FillAsync(password);
+        await page.Locator("[data-testid=login-submit]").ClickAsync();
+    }
+}

@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using Npgsql;
+
+namespace KvmPortal.EndToEnd.Tests;
+
+/// <summary>
+/// The real dashboard as its own process, as deploy/run.sh starts it: a fresh database on the test
+/// PostgreSQL server, the real local libvirt host, a known administrator password.
+/// </summary>
+public sealed class RunningPortal : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly string _serverConnectionString;
+    private readonly string _database;
+
+    private RunningPortal(Process process, string baseUrl, string password, string serverConnectionString, string database)
+    {
+        _process = process;
+        BaseUrl = baseUrl;
+        AdminPassword = password;
+        _serverConnectionString = serverConnectionString;
+        _database = database;
+    }
+
+    public string BaseUrl { get; }
+    public string AdminUser => "admin";
+    public string AdminPassword { get; }
+    public string Output { get { lock (_output) return _output.ToString(); } }
+
+    public static async Task<RunningPortal> StartAsync()
+    {
+        var server = Environment.GetEnvironmentVariable("KVMPORTAL_TEST_DB")
+            ?? throw new InvalidOperationException("KVMPORTAL_TEST_DB is not set: run the tests with deploy/test.sh, which starts PostgreSQL.");
+        var database = "kvmportal_e2e_" + Guid.NewGuid().ToString("N")[..12];
+        await using (var connection = new NpgsqlConnection(server))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var root = RepositoryRoot();
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
+        var webProject = Path.Combine(root, "src", "KvmPortal.Web");
+        var app = Path.Combine(webProject, "bin", configuration, "net10.0", "KvmPortal.Web.dll");
+        var baseUrl = $"http://127.0.0.1:{FreePort()}";
+        var password = "E2e-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
+
+        var start = new ProcessStartInfo("dotnet", [app])
+        {
+            WorkingDirectory = webProject,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment =
+            {
+                ["KVMPORTAL_URLS"] = baseUrl,
+                ["KVMPORTAL_ADMIN_PASSWORD"] = password,
+                ["ConnectionStrings__KvmPortal"] = new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString,
+                ["KvmPortal__DefaultHosts__0"] = "qemu:///system",
+                ["Hypervisor__StatsInterval"] = "00:00:02",
+            },
+        };
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the dashboard.");
+        var portal = new RunningPortal(process, baseUrl, password, server, database);
+        process.OutputDataReceived += (_, e) => portal.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => portal.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await portal.WaitUntilHealthyAsync(TimeSpan.FromSeconds(90));
+        return portal;
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_output) _output.AppendLine(line);
+    }
+
+    private async Task WaitUntilHealthyAsync(TimeSpan timeout)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+                throw new InvalidOperationException($"The dashboard exited with code {_process.ExitCode}:\n{Output}");
+            try
+            {
+                if ((await http.GetAsync(BaseUrl + "/healthz")).StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"The dashboard did not answer /healthz within {timeout}:\n{Output}");
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "KvmPortal.sln"))) return dir.FullName;
+        throw new InvalidOperationException("KvmPortal.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(_serverConnectionString);
+        await connection.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", connection);
+        await drop.ExecuteNonQueryAsync();
+    }
+}
