@@ -11,6 +11,10 @@ public static class KvmPortalBuilderExtensions
     public static WebApplicationBuilder AddKvmPortal(this WebApplicationBuilder builder)
     {
         builder.WebHost.UseUrls(builder.Configuration[UrlsVariable] is { Length: > 0 } urls ? urls : DefaultUrls);
+        // Outside Development the framework only serves published static assets; deploy/run.sh and the end-to-end
+        // tests run the build output in Production, which then lacked blazor.web.js and MudBlazor's files.
+        // A no-op for published apps (they have no static web assets manifest).
+        builder.WebHost.UseStaticWebAssets();
 
         builder.Services.AddKvmPortalOptions();
         builder.Services.AddKvmPortalData();

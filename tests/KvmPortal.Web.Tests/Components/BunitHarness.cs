@@ -5,6 +5,7 @@ using KvmPortal.Hypervisor.Vms;
 using KvmPortal.Web.Data;
 using KvmPortal.Web.Hosts;
 using KvmPortal.Web.Tests.Fakes;
+using Microsoft.AspNetCore.Components;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
@@ -31,6 +32,8 @@ public abstract class BunitHarness : IAsyncLifetime
         Context.Services.AddDbContextFactory<KvmPortalDbContext>(o => o.UseNpgsql("Host=unused.invalid"));
         Context.Services.AddSingleton<HostDirectory>();
 
+        // As in a connected circuit (the pages disable their buttons while prerendered).
+        Context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
         Context.Render<MudPopoverProvider>();
         Dialogs = Context.Render<MudDialogProvider>();
         Snackbars = Context.Render<MudSnackbarProvider>();

@@ -116,6 +116,10 @@ public sealed partial class WebHostTests(KvmPortalAppFixture app) : IClassFixtur
         var html = await page.Content.ReadAsStringAsync();
         Assert.Contains("data-vm=\"kvmportal-demo\"", html);
         Assert.Contains("admin", html);
+        // Prerendered buttons are disabled until the circuit connects, so an early click is not lost silently.
+        var forceOff = Regex.Match(html, "<button[^>]*data-testid=\"vm-action-forceoff\"[^>]*>");
+        Assert.True(forceOff.Success);
+        Assert.Contains("disabled", forceOff.Value);
 
         // Logging out needs the antiforgery token too, then pages redirect again.
         var logout = await client.PostAsync("/account/logout", new FormUrlEncodedContent(new Dictionary<string, string>
