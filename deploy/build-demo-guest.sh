@@ -42,7 +42,7 @@ command -v xz >/dev/null || die "xz missing: install xz-utils"
 
 # Cache key: this script + the exact package versions it builds from.
 KEY="$( {
-    sha256sum "${BASH_SOURCE[0]}"
+    sha256sum <"${BASH_SOURCE[0]}"   # content only: the same script in another checkout is the same build
     dpkg-query -W -f='${Package} ${Version}\n' busybox-static debian-installer-12-netboot-amd64
 } | sha256sum | cut -d' ' -f1)"
 if [[ -s "$OUT/vmlinuz" && -s "$OUT/vmlinux" && -s "$OUT/initrd.img" ]]; then
