@@ -47,6 +47,21 @@ KVMPORTAL_TEST_PACKAGES=(chromium fonts-liberation docker-compose)
 
 _KVMPORTAL_APT_UPDATED=0
 
+# apt_update_once: `apt-get update`, at most once per script run. Returns its
+# status instead of dying (callers decide); shows apt's output only on failure.
+apt_update_once() {
+    ((_KVMPORTAL_APT_UPDATED == 0)) || return 0
+    local out
+    out="$(mktemp)"
+    if ! DEBIAN_FRONTEND=noninteractive apt-get update </dev/null >"$out" 2>&1; then
+        cat "$out" >&2
+        rm -f "$out"
+        return 1
+    fi
+    rm -f "$out"
+    _KVMPORTAL_APT_UPDATED=1
+}
+
 # ensure_packages PKG...: install whichever of PKG are not installed.
 ensure_packages() {
     local missing=() pkg status
@@ -57,10 +72,7 @@ ensure_packages() {
     ((${#missing[@]} == 0)) && return 0
     require_root
     log "installing missing packages: ${missing[*]}"
-    if ((_KVMPORTAL_APT_UPDATED == 0)); then
-        run_quiet "apt-get update" apt-get update
-        _KVMPORTAL_APT_UPDATED=1
-    fi
+    apt_update_once || die "apt-get update failed"
     run_quiet "installing ${missing[*]}" \
         env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
 }

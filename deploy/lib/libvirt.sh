@@ -42,7 +42,16 @@ ensure_libvirtd() {
 # as vmlinuz) and KVMPORTAL_DEMO_INITRD.
 ensure_demo_guest() {
     require_root
-    run_quiet "building the demo guest" bash "$ROOT/deploy/build-demo-guest.sh" "$KVMPORTAL_DEMO_DIR"
+    # Quiet like run_quiet, but its warnings (e.g. built without ACPI shutdown) are shown.
+    local out
+    out="$(mktemp)"
+    if ! bash "$ROOT/deploy/build-demo-guest.sh" "$KVMPORTAL_DEMO_DIR" </dev/null >"$out" 2>&1; then
+        cat "$out" >&2
+        rm -f "$out"
+        die "building the demo guest failed (command: bash $ROOT/deploy/build-demo-guest.sh $KVMPORTAL_DEMO_DIR)"
+    fi
+    grep '^build-demo-guest: WARNING' "$out" >&2 || true
+    rm -f "$out"
     export KVMPORTAL_DEMO_KERNEL="$KVMPORTAL_DEMO_DIR/vmlinux"
     export KVMPORTAL_DEMO_INITRD="$KVMPORTAL_DEMO_DIR/initrd.img"
     [[ -s "$KVMPORTAL_DEMO_KERNEL" && -s "$KVMPORTAL_DEMO_INITRD" ]] \
