@@ -40,7 +40,7 @@ public sealed class DemoVmTests
 
             await page.GotoAsync(portal.BaseUrl + "/hosts");
             var host = page.Locator("[data-host='localhost']");
-            await Expect(host.Locator("[data-testid=host-status]")).ToHaveTextAsync(new Regex("online", RegexOptions.IgnoreCase), Soon);
+            await Expect(host.Locator("[data-testid=host-status]")).ToHaveTextAsync(new Regex("online", RegexOptions.IgnoreCase), new() { Timeout = 30_000, IgnoreCase = true });
         }
         catch
         {
