@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 
 namespace KvmPortal.Web.Data;
 
@@ -8,6 +10,10 @@ internal sealed class DatabaseMigrator(IDbContextFactory<KvmPortalDbContext> con
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
+        // On an empty database EF reads the history table before creating it and logs that failed query as an
+        // error; creating the table first keeps a first start free of alarming "fail:" lines.
+        var history = db.GetService<IHistoryRepository>();
+        await history.CreateIfNotExistsAsync(cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
     }
 
