@@ -19,6 +19,7 @@ source "$ROOT/deploy/lib/postgres.sh"
 require_root
 ensure_packages "${KVMPORTAL_RUN_PACKAGES[@]}"
 ensure_dotnet
+ensure_npm
 [[ -f "$ROOT/src/KvmPortal.Web/KvmPortal.Web.csproj" ]] || die "src/KvmPortal.Web is missing from $ROOT"
 ensure_libvirtd
 if [[ -z "${ConnectionStrings__KvmPortal:-}" ]]; then

@@ -14,6 +14,7 @@ source "$ROOT/deploy/lib/postgres.sh"
 require_root
 ensure_packages "${KVMPORTAL_RUN_PACKAGES[@]}" "${KVMPORTAL_TEST_PACKAGES[@]}"
 ensure_dotnet
+ensure_npm
 bash "$ROOT/deploy/check-compose.sh"
 ensure_libvirtd
 ensure_postgres              # exports KVMPORTAL_TEST_DB

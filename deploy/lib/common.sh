@@ -88,6 +88,13 @@ ensure_dotnet() {
     export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 }
 
+# ensure_npm: the web build installs noVNC and xterm.js from npm (wwwroot-assets); Debian's
+# nodejs and npm serve when the machine has no Node.js of its own.
+ensure_npm() {
+    command -v npm >/dev/null 2>&1 || ensure_packages nodejs npm
+    npm --version >/dev/null 2>&1 || die "npm does not run; the web build needs it for wwwroot-assets"
+}
+
 # wait_until TIMEOUT_SECONDS DESCRIPTION CMD...: poll CMD every 0.2 s until it
 # succeeds; return 1 on timeout (the caller decides how to fail).
 wait_until() {
