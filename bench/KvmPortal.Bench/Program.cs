@@ -1,0 +1,14 @@
+using KvmPortal.Bench;
+
+// Benchmarks of KvmPortal, each side by side with a peer in the same run and reported as a ratio.
+return args switch
+{
+    ["inventory", ..] => await InventoryBenchmark.RunAsync(args[1..]),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: bench/run.sh inventory [--hosts N] [--vms N] [--runs N]");
+    return 2;
+}
