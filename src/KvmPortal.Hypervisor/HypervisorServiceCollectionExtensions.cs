@@ -1,6 +1,9 @@
 using KvmPortal.Hypervisor.Hosts;
 using KvmPortal.Hypervisor.Inventory;
+using KvmPortal.Hypervisor.Storage;
 using KvmPortal.Hypervisor.Vms;
+using KvmPortal.Hypervisor.Vms.Create;
+using KvmPortal.Hypervisor.Vms.Edit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -21,6 +24,9 @@ public static class HypervisorServiceCollectionExtensions
         services.AddSingleton<HostManager>();
         services.AddSingleton<IHostManager>(sp => sp.GetRequiredService<HostManager>());
         services.AddSingleton<IVmOperations, VmOperations>();
+        services.AddSingleton<IVmProvisioning, VmProvisioner>();
+        services.AddSingleton<IVmEditing, VmEditor>();
+        services.AddSingleton<IStorageQueries, StorageQueries>();
         return services;
     }
 }

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace KvmPortal.Libvirt;
 
 /// <summary>A domain (virDomainPtr). Keeps the connection it came from.</summary>
-public sealed unsafe class Domain : IDisposable
+public sealed unsafe partial class Domain : IDisposable
 {
     private readonly DomainHandle _handle;
 

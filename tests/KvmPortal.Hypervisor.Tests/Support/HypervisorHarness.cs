@@ -1,6 +1,9 @@
 using KvmPortal.Hypervisor.Hosts;
 using KvmPortal.Hypervisor.Inventory;
+using KvmPortal.Hypervisor.Storage;
 using KvmPortal.Hypervisor.Vms;
+using KvmPortal.Hypervisor.Vms.Create;
+using KvmPortal.Hypervisor.Vms.Edit;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -21,12 +24,18 @@ public sealed class HypervisorHarness : IAsyncDisposable
         Inventory = new InventoryStore();
         Hosts = new HostManager(Inventory, Microsoft.Extensions.Options.Options.Create(Options), TimeProvider.System, NullLoggerFactory.Instance);
         Vms = new VmOperations(Hosts, Inventory);
+        Provisioning = new VmProvisioner(Hosts, Inventory);
+        Editing = new VmEditor(Hosts, Inventory);
+        Storage = new StorageQueries(Hosts);
     }
 
     public HypervisorOptions Options { get; }
     internal InventoryStore Inventory { get; }
     internal HostManager Hosts { get; }
     public IVmOperations Vms { get; }
+    public IVmProvisioning Provisioning { get; }
+    public IVmEditing Editing { get; }
+    public IStorageQueries Storage { get; }
     public IInventory Live => Inventory;
 
     public HostDefinition Attach(string uri, string? name = null)
