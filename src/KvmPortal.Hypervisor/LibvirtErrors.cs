@@ -7,16 +7,16 @@ internal static class LibvirtErrors
 {
     public static HypervisorException ToUserError(LibvirtException e, string what, string hostName)
     {
-        var message = e.ErrorCode switch
+        var (kind, message) = e.ErrorCode switch
         {
-            ErrorCode.NoDomain => $"{what}: the VM no longer exists on host {hostName}.",
-            ErrorCode.OperationInvalid => $"{what}: not possible in the VM's current state.",
+            ErrorCode.NoDomain => (HypervisorErrorKind.VmGone, $"{what}: the VM no longer exists on host {hostName}."),
+            ErrorCode.OperationInvalid => (HypervisorErrorKind.InvalidState, $"{what}: not possible in the VM's current state."),
             ErrorCode.AuthFailed or ErrorCode.AuthCancelled or ErrorCode.AccessDenied =>
-                $"{what}: host {hostName} refused access.",
+                (HypervisorErrorKind.AccessDenied, $"{what}: host {hostName} refused access."),
             ErrorCode.NoConnect or ErrorCode.InvalidConn or ErrorCode.SystemError or ErrorCode.Rpc =>
-                $"{what}: host {hostName} did not answer.",
-            _ => $"{what} failed.",
+                (HypervisorErrorKind.HostNotAnswering, $"{what}: host {hostName} did not answer."),
+            _ => (HypervisorErrorKind.Failed, $"{what} failed."),
         };
-        return new HypervisorException(message, e.Message, e);
+        return new HypervisorException(message, e.Message, e) { Kind = kind, Arguments = [hostName] };
     }
 }

@@ -57,6 +57,7 @@ public sealed class HostSessionTests
             () => hypervisor.Vms.ExecuteAsync(running.Vm(host, "test").Key, VmAction.Start));
 
         Assert.StartsWith("Start test", error.Message);
+        Assert.NotNull(error.Kind);
         Assert.False(string.IsNullOrWhiteSpace(error.LibvirtMessage));
     }
 
@@ -71,6 +72,8 @@ public sealed class HostSessionTests
             () => hypervisor.Vms.ExecuteAsync(new VmKey(host.Id, Guid.NewGuid()), VmAction.ForceOff));
 
         Assert.Contains("no longer exists", error.Message);
+        Assert.Equal(HypervisorErrorKind.VmGone, error.Kind);
+        Assert.Equal([host.Name], error.Arguments);
     }
 
     [Fact]

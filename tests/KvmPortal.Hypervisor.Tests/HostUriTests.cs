@@ -31,6 +31,17 @@ public sealed class HostUriTests
         Assert.Contains(expected, HostUri.Validate(uri));
 
     [Fact]
+    public void AProblemCarriesAKeyAndArgumentsForTranslation()
+    {
+        var problem = HostUri.Check("qemu+ssh:///system");
+
+        Assert.NotNull(problem);
+        Assert.Equal("RemoteNeedsHost", problem.Key);
+        Assert.Equal(["ssh", "qemu"], problem.Arguments);
+        Assert.Equal("A ssh URI needs a host name, as in qemu+ssh://host/system.", problem.Message);
+    }
+
+    [Fact]
     public void RejectsOverlongUris() =>
         Assert.Contains("1024", HostUri.Validate("qemu+ssh://" + new string('a', 1100) + "/system"));
 }

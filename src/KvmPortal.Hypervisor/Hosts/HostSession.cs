@@ -49,7 +49,8 @@ internal sealed class HostSession : IAsyncDisposable
     /// <summary>Runs a blocking libvirt call on the live connection, off the caller's thread.</summary>
     public Task<T> CallAsync<T>(Func<Connection, T> call, CancellationToken cancellationToken)
     {
-        var connection = Volatile.Read(ref _connection) ?? throw new HypervisorException($"Host {Host.Name} is offline.");
+        var connection = Volatile.Read(ref _connection)
+            ?? throw new HypervisorException($"Host {Host.Name} is offline.") { Kind = HypervisorErrorKind.HostOffline, Arguments = [Host.Name] };
         return Task.Run(() => call(connection), cancellationToken);
     }
 

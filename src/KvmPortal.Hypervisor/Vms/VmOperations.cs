@@ -27,7 +27,11 @@ internal sealed class VmOperations(HostManager hosts, IInventory inventory) : IV
             return (domain.GetXmlDescription(), domain.GetAutostart());
         }, cancellationToken);
         var info = inventory.Current.Vms.GetValueOrDefault(vm)
-            ?? throw new HypervisorException($"{Describe(vm)} no longer exists on host {session.Host.Name}.");
+            ?? throw new HypervisorException($"{Describe(vm)} no longer exists on host {session.Host.Name}.")
+            {
+                Kind = HypervisorErrorKind.VmGone,
+                Arguments = [session.Host.Name],
+            };
         return DomainXmlReader.Read(info, xml, autostart);
     }
 
@@ -46,7 +50,10 @@ internal sealed class VmOperations(HostManager hosts, IInventory inventory) : IV
     }
 
     private HostSession Session(VmKey vm) =>
-        hosts.Find(vm.HostId) ?? throw new HypervisorException("The VM's host is not known to the dashboard (was it removed?).");
+        hosts.Find(vm.HostId) ?? throw new HypervisorException("The VM's host is not known to the dashboard (was it removed?).")
+        {
+            Kind = HypervisorErrorKind.HostUnknown,
+        };
 
     private string Describe(VmKey vm) =>
         inventory.Current.Vms.TryGetValue(vm, out var info) ? info.Name : $"VM {vm.Uuid}";
@@ -63,7 +70,11 @@ internal sealed class VmOperations(HostManager hosts, IInventory inventory) : IV
         }
         catch (ObjectDisposedException e)
         {
-            throw new HypervisorException($"{what} failed: host {session.Host.Name} went offline.", null, e);
+            throw new HypervisorException($"{what} failed: host {session.Host.Name} went offline.", null, e)
+            {
+                Kind = HypervisorErrorKind.HostWentOffline,
+                Arguments = [session.Host.Name],
+            };
         }
     }
 

@@ -5,12 +5,12 @@ namespace KvmPortal.Web.Hosting;
 
 public static class UiServiceCollectionExtensions
 {
-    /// <summary>Blazor (interactive server), MudBlazor and string localization.</summary>
+    /// <summary>Blazor (interactive server), MudBlazor and localization.</summary>
     public static IServiceCollection AddKvmPortalUi(this IServiceCollection services)
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
-        services.AddLocalization();
+        services.AddKvmPortalLocalization();
         return services;
     }
 

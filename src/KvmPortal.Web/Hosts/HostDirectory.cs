@@ -1,5 +1,6 @@
 using KvmPortal.Hypervisor.Hosts;
 using KvmPortal.Web.Data;
+using KvmPortal.Web.Localization;
 using KvmPortal.Web.Resources;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
@@ -34,7 +35,7 @@ public sealed class HostDirectory(
         uri = uri?.Trim() ?? "";
         if (ValidateName(name) is { } nameError)
             return HostDirectoryResult.Fail(nameError);
-        if (HostUri.Validate(uri) is { } uriError)
+        if (ValidateUri(uri) is { } uriError)
             return HostDirectoryResult.Fail(uriError);
 
         await using var db = await contextFactory.CreateDbContextAsync(cancellationToken);
@@ -88,6 +89,9 @@ public sealed class HostDirectory(
             return text["HostNameInvalid"];
         return null;
     }
+
+    /// <summary>What is wrong with a libvirt URI in the user's language, or null when it is acceptable.</summary>
+    public string? ValidateUri(string? uri) => ErrorMessages.ValidateHostUri(text, uri);
 
     internal static bool IsNameCharacter(char c) => char.IsLetterOrDigit(c) || c is '.' or '-' or '_' or ' ';
 }

@@ -3,6 +3,7 @@ using KvmPortal.Hypervisor.Hosts;
 using KvmPortal.Hypervisor.Inventory;
 using KvmPortal.Hypervisor.Vms;
 using KvmPortal.Web.Data;
+using KvmPortal.Web.Hosting;
 using KvmPortal.Web.Hosts;
 using KvmPortal.Web.Tests.Fakes;
 using Microsoft.AspNetCore.Components;
@@ -23,7 +24,7 @@ public abstract class BunitHarness : IAsyncLifetime
     {
         Context.JSInterop.Mode = JSRuntimeMode.Loose;
         Context.Services.AddMudServices();
-        Context.Services.AddLocalization();
+        Context.Services.AddKvmPortalLocalization();
         Context.Services.AddSingleton<IInventory>(Inventory);
         Context.Services.AddSingleton<IVmOperations>(Operations);
         Context.Services.AddSingleton<IHostManager>(HostManager);

@@ -3,6 +3,7 @@ using KvmPortal.Hypervisor;
 using KvmPortal.Hypervisor.Inventory;
 using KvmPortal.Hypervisor.Vms;
 using KvmPortal.Web.Components.Pages.Vms;
+using KvmPortal.Web.Tests.Localization;
 
 namespace KvmPortal.Web.Tests.Components;
 
@@ -14,6 +15,7 @@ public sealed class VmListTests : BunitHarness
     [Fact]
     public void Rows_come_from_the_snapshot_with_host_names()
     {
+        using var _ = new CultureScope("en");
         var host = Inventory.AddHost("alpha");
         Inventory.AddVm(host, "web1");
         Inventory.AddVm(host, "db1", VmState.ShutOff);
@@ -24,7 +26,47 @@ public sealed class VmListTests : BunitHarness
         Assert.Equal("running", StateOf(list, "web1"));
         Assert.Equal("shut off", StateOf(list, "db1"));
         Assert.Contains("alpha", list.Find("tr[data-vm='web1']").TextContent);
-        Assert.Equal("12.5 %", list.Find("tr[data-vm='web1'] [data-testid=vm-cpu]").TextContent.Trim());
+        Assert.Equal("12.5%", list.Find("tr[data-vm='web1'] [data-testid=vm-cpu]").TextContent.Trim());
+    }
+
+    [Fact]
+    public void In_simplified_chinese_headers_states_and_actions_are_chinese()
+    {
+        using var _ = new CultureScope("zh-Hans");
+        var host = Inventory.AddHost("alpha");
+        Inventory.AddVm(host, "web1");
+        Inventory.AddVm(host, "db1", VmState.ShutOff);
+
+        var list = Context.Render<VmList>();
+
+        Assert.Equal("虚拟机", list.Find("h1").TextContent.Trim());
+        Assert.Equal(["名称", "主机", "状态", "vCPU", "内存", "CPU", "运行时间", "操作"],
+            list.FindAll("thead th").Select(th => th.TextContent.Trim()));
+        Assert.Equal("运行中", StateOf(list, "web1"));
+        Assert.Equal("关闭", StateOf(list, "db1"));
+        Assert.Equal("running", list.Find("tr[data-vm='web1'] [data-testid=vm-state]").GetAttribute("data-state"));
+        Assert.Equal("shut-off", list.Find("tr[data-vm='db1'] [data-testid=vm-state]").GetAttribute("data-state"));
+        Assert.Equal("强制关机", list.Find("tr[data-vm='web1'] [data-testid=vm-action-forceoff]").GetAttribute("title"));
+        Assert.Equal("按名称或主机搜索", list.Find("[data-testid=vm-search] input, input[data-testid=vm-search]").GetAttribute("placeholder"));
+    }
+
+    [Fact]
+    public void In_simplified_chinese_an_error_is_explained_in_chinese_beside_libvirts_own_text()
+    {
+        using var _ = new CultureScope("zh-Hans");
+        var host = Inventory.AddHost("alpha");
+        Inventory.AddVm(host, "web1", VmState.ShutOff);
+        Operations.Failure = new HypervisorException("Start web1: host alpha did not answer.", "Cannot recv data: Connection reset by peer")
+        {
+            Kind = HypervisorErrorKind.HostNotAnswering,
+            Arguments = ["alpha"],
+        };
+        var list = Context.Render<VmList>();
+
+        list.Find("tr[data-vm='web1'] [data-testid=vm-action-start]").Click();
+
+        Snackbars.WaitForAssertion(() => Assert.Contains(
+            "开机 web1：主机 alpha 没有响应。 libvirt 报告：Cannot recv data: Connection reset by peer", Snackbars.Markup));
     }
 
     [Fact]

@@ -1,4 +1,6 @@
+using KvmPortal.Web.Components.Account.Pages;
 using KvmPortal.Web.Data;
+using KvmPortal.Web.Localization;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 
@@ -6,9 +8,11 @@ namespace KvmPortal.Web.Components.Account;
 
 public static class AccountEndpoints
 {
-    /// <summary>POST /account/logout: a form post carrying the antiforgery token; signs out and shows the login page.</summary>
+    public const string LanguagePath = "/account/language";
+
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder endpoints)
     {
+        // POST /account/logout: a form post carrying the antiforgery token; signs out and shows the login page.
         endpoints.MapPost("/account/logout", async (HttpContext context, IAntiforgery antiforgery, SignInManager<KvmPortalUser> signInManager) =>
         {
             // No form field is bound here, so the antiforgery check is not implied: do it explicitly.
@@ -16,6 +20,28 @@ public static class AccountEndpoints
                 return Results.BadRequest();
             await signInManager.SignOutAsync();
             return Results.LocalRedirect("~/account/login");
+        }).AllowAnonymous();
+
+        // POST /account/language (form: culture, returnUrl): the language switch. Sets the culture cookie, stores
+        // the choice for a logged-in user, and reloads the page (a Blazor circuit keeps the culture it started with).
+        endpoints.MapPost(LanguagePath, async (HttpContext context, IAntiforgery antiforgery, UserManager<KvmPortalUser> users) =>
+        {
+            if (!await antiforgery.IsRequestValidAsync(context))
+                return Results.BadRequest();
+            var form = await context.Request.ReadFormAsync();
+            var culture = form["culture"].ToString();
+            if (!Cultures.Supported.Contains(culture))
+                return Results.BadRequest();
+
+            if (await users.GetUserAsync(context.User) is { } user && user.PreferredLanguage != culture)
+            {
+                user.PreferredLanguage = culture;
+                var result = await users.UpdateAsync(user);
+                if (!result.Succeeded)
+                    return Results.Problem(string.Join(" ", result.Errors.Select(e => e.Description)));
+            }
+            Cultures.SetCookie(context.Response, culture);
+            return Results.LocalRedirect("~" + Login.LocalReturnUrl(form["returnUrl"]));
         }).AllowAnonymous();
         return endpoints;
     }

@@ -6,10 +6,16 @@ using Microsoft.Extensions.Localization;
 
 namespace KvmPortal.Web.Components.Shared;
 
-/// <summary>How numbers, durations and states read on the pages.</summary>
+/// <summary>
+/// How numbers, sizes, dates, durations and states read on the pages, in the current culture (the request's, or
+/// the circuit's: set from the culture cookie or Accept-Language).
+/// </summary>
 public static class Formatting
 {
     private const double MiB = 1024 * 1024, GiB = MiB * 1024;
+
+    /// <summary>A point in time in the server's time zone, short date and time as the culture writes them.</summary>
+    public static string DateTime(DateTimeOffset value) => value.ToLocalTime().ToString("g", CultureInfo.CurrentCulture);
 
     public static string Memory(ulong bytes) =>
         bytes >= GiB
@@ -18,8 +24,9 @@ public static class Formatting
 
     public static string GiBytes(ulong bytes) => (bytes / GiB).ToString("0.0", CultureInfo.CurrentCulture) + " GiB";
 
+    /// <summary>"12.5%" with the culture's decimal separator and percent pattern.</summary>
     public static string CpuPercent(double? percent) =>
-        percent is { } p ? p.ToString("0.0", CultureInfo.CurrentCulture) + " %" : "";
+        percent is { } p ? (p / 100).ToString("P1", CultureInfo.CurrentCulture) : "";
 
     public static string Uptime(DateTimeOffset? runningSince, DateTimeOffset now, IStringLocalizer<Strings> text)
     {
@@ -34,8 +41,20 @@ public static class Formatting
             : text["UptimeSeconds", up.Seconds];
     }
 
-    /// <summary>The state as virsh names it ("running", "shut off", ...); browser tests match this text.</summary>
+    /// <summary>The state in the user's language (virsh's words in English: "running", "shut off", ...).</summary>
     public static string State(VmState state, IStringLocalizer<Strings> text) => text[$"VmState{state}"];
+
+    /// <summary>
+    /// The state as a stable, language-neutral id for the chip's data-state ("running", "shut-off", ...);
+    /// tests and scripts match this, not the translated text.
+    /// </summary>
+    public static string StateId(VmState state) => state switch
+    {
+        VmState.NoState => "no-state",
+        VmState.ShuttingDown => "shutting-down",
+        VmState.ShutOff => "shut-off",
+        _ => state.ToString().ToLowerInvariant(),
+    };
 
     public static MudBlazor.Color StateColor(VmState state) => state switch
     {

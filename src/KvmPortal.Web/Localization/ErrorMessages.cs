@@ -1,0 +1,43 @@
+using KvmPortal.Hypervisor;
+using KvmPortal.Hypervisor.Hosts;
+using KvmPortal.Web.Resources;
+using Microsoft.Extensions.Localization;
+
+namespace KvmPortal.Web.Localization;
+
+/// <summary>
+/// Translates the errors the service layer raises. Its errors carry a stable key and arguments beside the English
+/// text; without a translation for the key the English text is shown. Libvirt's own text is never translated.
+/// </summary>
+public static class ErrorMessages
+{
+    /// <summary>
+    /// Our explanation of a failed operation, e.g. "强制关机 web1：主机 alpha 没有响应。". <paramref name="operation"/>
+    /// says what the user tried, in the user's language.
+    /// </summary>
+    public static string Explain(IStringLocalizer<Strings> text, HypervisorException error, string operation)
+    {
+        if (error.Kind is not { } kind)
+            return error.Message;
+        var translated = text[$"HypervisorError{kind}", [operation, .. error.Arguments]];
+        return translated.ResourceNotFound ? error.Message : translated.Value;
+    }
+
+    /// <summary>Our explanation followed by libvirt's message as libvirt gave it, when there is one.</summary>
+    public static string Describe(IStringLocalizer<Strings> text, HypervisorException error, string operation)
+    {
+        var explanation = Explain(text, error, operation);
+        return error.LibvirtMessage is { Length: > 0 } libvirt
+            ? text["ErrorWithLibvirtDetail", explanation, libvirt]
+            : explanation;
+    }
+
+    /// <summary>What is wrong with a libvirt URI, or null when it is fine.</summary>
+    public static string? ValidateHostUri(IStringLocalizer<Strings> text, string? uri)
+    {
+        if (HostUri.Check(uri) is not { } problem)
+            return null;
+        var translated = text[$"HostUriProblem{problem.Key}", [.. problem.Arguments]];
+        return translated.ResourceNotFound ? problem.Message : translated.Value;
+    }
+}
