@@ -104,6 +104,7 @@ public sealed class HostSessionTests
 
         var snapshot = await hypervisor.Live.WaitForHostAsync(refused, HostStatus.Offline);
         Assert.False(string.IsNullOrWhiteSpace(snapshot.Hosts[refused.Id].StatusMessage));
+        Assert.Equal(HostOfflineReason.Libvirt, snapshot.Hosts[refused.Id].OfflineReason);
         await hypervisor.Live.WaitForHostAsync(healthy, HostStatus.Online);
     }
 
@@ -127,6 +128,8 @@ public sealed class HostSessionTests
 
         var offline = await hypervisor.Live.WaitForHostAsync(hung, HostStatus.Offline);
         Assert.Contains("did not answer", offline.Hosts[hung.Id].StatusMessage);
+        Assert.Equal(HostOfflineReason.ConnectTimeout, offline.Hosts[hung.Id].OfflineReason);
+        Assert.Equal(["3"], offline.Hosts[hung.Id].OfflineArguments);
     }
 
     [Fact]

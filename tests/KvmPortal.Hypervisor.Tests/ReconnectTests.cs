@@ -57,6 +57,7 @@ public sealed class ReconnectTests
 
         var offline = await hypervisor.Live.WaitForHostAsync(host, HostStatus.Offline);
         Assert.Contains("keepalive", offline.Hosts[host.Id].StatusMessage);
+        Assert.Equal(HostOfflineReason.KeepaliveTimeout, offline.Hosts[host.Id].OfflineReason);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Threading.Channels;
 using KvmPortal.Hypervisor.Inventory;
 using KvmPortal.Hypervisor.Vms;
@@ -78,12 +79,12 @@ internal sealed class HostSession : IAsyncDisposable
         var failures = 0;
         while (!stop.IsCancellationRequested)
         {
-            string reason;
+            OfflineCause cause;
             try
             {
                 using var connection = await OpenAsync(stop);
                 failures = 0;
-                reason = await RunConnectedAsync(connection, stop);
+                cause = await RunConnectedAsync(connection, stop);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -91,14 +92,19 @@ internal sealed class HostSession : IAsyncDisposable
             }
             catch (Exception e) // the supervisor loop must survive anything one host does
             {
-                reason = e is LibvirtException or TimeoutException or HypervisorException ? e.Message : $"Unexpected error: {e.Message}";
-                if (e is not LibvirtException and not TimeoutException)
+                cause = e switch
+                {
+                    LibvirtException => new OfflineCause(HostOfflineReason.Libvirt, e.Message),
+                    ConnectTimeoutException t => new OfflineCause(HostOfflineReason.ConnectTimeout, t.Message, [t.Seconds.ToString(CultureInfo.InvariantCulture)]),
+                    _ => new OfflineCause(HostOfflineReason.Unexpected, $"Unexpected error: {e.Message}"),
+                };
+                if (cause.Reason == HostOfflineReason.Unexpected)
                     _logger.LogError(e, "Host {Host} ({Uri}) failed", Host.Name, Host.Uri);
             }
 
-            MarkOffline(reason);
+            MarkOffline(cause);
             var delay = Backoff(++failures);
-            _logger.LogWarning("Host {Host} ({Uri}) is offline: {Reason}. Retrying in {Delay}", Host.Name, Host.Uri, reason, delay);
+            _logger.LogWarning("Host {Host} ({Uri}) is offline: {Reason}. Retrying in {Delay}", Host.Name, Host.Uri, cause.Message, delay);
             try
             {
                 await Task.Delay(delay, _clock, stop);
@@ -126,13 +132,13 @@ internal sealed class HostSession : IAsyncDisposable
                 else _ = t.Exception;
             }, TaskScheduler.Default);
             if (e is TimeoutException)
-                throw new TimeoutException($"The host did not answer within {_options.ConnectTimeout.TotalSeconds:0} s.");
+                throw new ConnectTimeoutException((int)_options.ConnectTimeout.TotalSeconds);
             throw;
         }
     }
 
     /// <summary>Serves one connection until it closes; returns why it closed.</summary>
-    private async Task<string> RunConnectedAsync(Connection connection, CancellationToken stop)
+    private async Task<OfflineCause> RunConnectedAsync(Connection connection, CancellationToken stop)
     {
         var closed = Channel.CreateUnbounded<ConnectionClosed>();
         var events = Channel.CreateUnbounded<DomainLifecycleEvent>();
@@ -254,9 +260,10 @@ internal sealed class HostSession : IAsyncDisposable
         }
     }
 
-    private void MarkOffline(string reason)
+    private void MarkOffline(OfflineCause cause)
     {
-        var changes = new List<InventoryChange> { new HostChanged(Info(reason, HostStatus.Offline)) };
+        var offline = Info(cause.Message, HostStatus.Offline) with { OfflineReason = cause.Reason, OfflineArguments = cause.Arguments ?? [] };
+        var changes = new List<InventoryChange> { new HostChanged(offline) };
         changes.AddRange(OwnVms().Values
             .Where(vm => vm.State != VmState.Unknown)
             .Select(vm => new VmChanged(VmInfoBuilder.AsUnknown(vm))));
@@ -291,13 +298,20 @@ internal sealed class HostSession : IAsyncDisposable
         return delay < _options.ReconnectMaxDelay ? delay : _options.ReconnectMaxDelay;
     }
 
-    private static string Describe(CloseReason reason) => reason switch
+    private static OfflineCause Describe(CloseReason reason) => reason switch
     {
-        CloseReason.Eof => "The host closed the connection (libvirtd stopped or restarted).",
-        CloseReason.Keepalive => "The host stopped answering (keepalive timed out).",
-        CloseReason.Client => "The connection was closed.",
-        _ => "The connection to the host failed.",
+        CloseReason.Eof => new(HostOfflineReason.ClosedByHost, "The host closed the connection (libvirtd stopped or restarted)."),
+        CloseReason.Keepalive => new(HostOfflineReason.KeepaliveTimeout, "The host stopped answering (keepalive timed out)."),
+        _ => new(HostOfflineReason.ConnectionFailed, "The connection to the host failed."),
     };
+
+    private sealed record OfflineCause(HostOfflineReason Reason, string Message, IReadOnlyList<string>? Arguments = null);
+
+    private sealed class ConnectTimeoutException(int seconds)
+        : TimeoutException($"The host did not answer within {seconds} s.")
+    {
+        public int Seconds { get; } = seconds;
+    }
 
     private static bool IsLocalQemu(string uri) =>
         Uri.TryCreate(uri, UriKind.Absolute, out var parsed) && parsed.Scheme is "qemu" or "qemu+unix" && parsed.Host.Length == 0;

@@ -40,4 +40,16 @@ public static class ErrorMessages
         var translated = text[$"HostUriProblem{problem.Key}", [.. problem.Arguments]];
         return translated.ResourceNotFound ? problem.Message : translated.Value;
     }
+
+    /// <summary>Why a host is offline, in the user's language; libvirt's own text stays as libvirt gave it.</summary>
+    public static string? HostStatus(IStringLocalizer<Strings> text, HostInfo host)
+    {
+        if (host.OfflineReason is not { } reason)
+            return host.StatusMessage;
+        string[] arguments = reason is HostOfflineReason.Libvirt or HostOfflineReason.Unexpected
+            ? [host.StatusMessage ?? ""]
+            : [.. host.OfflineArguments];
+        var translated = text[$"HostOfflineReason{reason}", arguments];
+        return translated.ResourceNotFound ? host.StatusMessage : translated.Value;
+    }
 }

@@ -2,6 +2,7 @@ using Bunit;
 using KvmPortal.Hypervisor.Hosts;
 using KvmPortal.Hypervisor.Inventory;
 using KvmPortal.Web.Components.Pages.Hosts;
+using KvmPortal.Web.Tests.Localization;
 
 namespace KvmPortal.Web.Tests.Components;
 
@@ -35,6 +36,31 @@ public sealed class HostListTests : BunitHarness
             Assert.Equal("Offline", page.Find("tr[data-host=lab1] [data-testid=host-status]").TextContent.Trim());
             Assert.Equal("Connection refused", page.Find("tr[data-host=lab1] [data-testid=host-status-message]").TextContent.Trim());
         });
+    }
+
+    [Fact]
+    public void Offline_reasons_are_translated_and_libvirts_text_is_kept()
+    {
+        using var _ = new CultureScope("zh-Hans");
+        var host = Inventory.AddHost("lab1", HostStatus.Offline) with
+        {
+            StatusMessage = "The host did not answer within 20 s.",
+            OfflineReason = HostOfflineReason.ConnectTimeout,
+            OfflineArguments = ["20"],
+        };
+        Inventory.Push(new HostChanged(host));
+        var page = Context.Render<HostList>();
+        page.WaitForAssertion(() => Assert.Equal("主机在 20 秒内没有响应。",
+            page.Find("tr[data-host=lab1] [data-testid=host-status-message]").TextContent.Trim()));
+
+        Inventory.Push(new HostChanged(host with
+        {
+            StatusMessage = "unable to connect to server at 'kvm9:16509': Connection refused",
+            OfflineReason = HostOfflineReason.Libvirt,
+            OfflineArguments = [],
+        }));
+        page.WaitForAssertion(() => Assert.Equal("连接失败。libvirt 报告：unable to connect to server at 'kvm9:16509': Connection refused",
+            page.Find("tr[data-host=lab1] [data-testid=host-status-message]").TextContent.Trim()));
     }
 
     [Fact]
