@@ -5,7 +5,7 @@ using System.Threading.Channels;
 namespace KvmPortal.Libvirt;
 
 /// <summary>A libvirt connection (virConnectPtr). Thread-safe as libvirt connections are.</summary>
-public sealed unsafe class Connection : IDisposable
+public sealed unsafe partial class Connection : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly HashSet<DomainLifecycleSubscription> _subscriptions = [];
@@ -227,6 +227,7 @@ public sealed unsafe class Connection : IDisposable
                 subscription.Deregister();
             }
             _subscriptions.Clear();
+            DeregisterNetworkSubscriptions();
             Handle.Dispose();
         }
     }
