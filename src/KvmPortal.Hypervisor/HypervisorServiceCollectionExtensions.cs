@@ -1,5 +1,6 @@
 using KvmPortal.Hypervisor.Hosts;
 using KvmPortal.Hypervisor.Inventory;
+using KvmPortal.Hypervisor.Networks;
 using KvmPortal.Hypervisor.Vms;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,6 +22,7 @@ public static class HypervisorServiceCollectionExtensions
         services.AddSingleton<HostManager>();
         services.AddSingleton<IHostManager>(sp => sp.GetRequiredService<HostManager>());
         services.AddSingleton<IVmOperations, VmOperations>();
+        services.AddSingleton<INetworkOperations, NetworkOperations>();
         return services;
     }
 }

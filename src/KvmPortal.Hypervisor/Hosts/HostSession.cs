@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using KvmPortal.Hypervisor.Inventory;
+using KvmPortal.Hypervisor.Networks;
 using KvmPortal.Hypervisor.Vms;
 using KvmPortal.Libvirt;
 using Microsoft.Extensions.Logging;
@@ -22,6 +23,8 @@ internal sealed class HostSession : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly VmInfoBuilder _vms;
     private readonly Channel<Guid> _refreshRequests = Channel.CreateUnbounded<Guid>();
+    private readonly Channel<NetworkLifecycleEvent> _networkEvents = Channel.CreateUnbounded<NetworkLifecycleEvent>();
+    private readonly HostNetworkTracker _networks;
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _publishGate = new();
     private readonly Task _loop;
@@ -38,6 +41,7 @@ internal sealed class HostSession : IAsyncDisposable
         _options = options;
         _clock = clock;
         _logger = logger;
+        _networks = new HostNetworkTracker(host.Id, logger);
         _vms = new VmInfoBuilder(host.Id, IsLocalQemu(host.Uri) ? LocalQemuProcesses.StartTime : _ => null, clock);
         _statusSince = clock.GetUtcNow();
         Publish([new HostChanged(Info(null))]);
@@ -45,6 +49,9 @@ internal sealed class HostSession : IAsyncDisposable
     }
 
     public HostDefinition Host { get; }
+
+    /// <summary>The host's networks and its VMs' NICs and addresses, as this session keeps them.</summary>
+    internal HostNetworkTracker Networks => _networks;
 
     /// <summary>Runs a blocking libvirt call on the live connection, off the caller's thread.</summary>
     public Task<T> CallAsync<T>(Func<Connection, T> call, CancellationToken cancellationToken)
@@ -55,6 +62,10 @@ internal sealed class HostSession : IAsyncDisposable
 
     /// <summary>Asks the session to re-read one domain now, e.g. right after an operation on it.</summary>
     public void RequestRefresh(Guid uuid) => _refreshRequests.Writer.TryWrite(uuid);
+
+    /// <summary>Asks the session to re-read one network now, e.g. after virNetworkUpdate, which raises no event.</summary>
+    public void RequestNetworkRefresh(Guid uuid) =>
+        _networkEvents.Writer.TryWrite(new NetworkLifecycleEvent(uuid, "", NetworkEventType.Defined, 0));
 
     public async ValueTask DisposeAsync()
     {
@@ -67,6 +78,7 @@ internal sealed class HostSession : IAsyncDisposable
             {
                 new HostRemoved(Host.Id),
             };
+            changes.InsertRange(0, _inventory.Current.Networks.Keys.Where(k => k.HostId == Host.Id).Select(k => new NetworkRemoved(k)));
             _inventory.Publish(changes);
         }
         _stop.Dispose();
@@ -138,6 +150,7 @@ internal sealed class HostSession : IAsyncDisposable
         connection.RegisterCloseCallback(closed.Writer);
         connection.SetKeepAlive(_options.KeepAliveIntervalSeconds, (uint)_options.KeepAliveCount);
         using var lifecycle = connection.SubscribeDomainLifecycle(events.Writer);
+        using var networkLifecycle = connection.SubscribeNetworkLifecycle(_networkEvents.Writer);
         await Task.Run(() => Synchronize(connection), stop).WaitAsync(stop);
         _logger.LogInformation("Host {Host} ({Uri}) is online", Host.Name, Host.Uri);
 
@@ -173,13 +186,16 @@ internal sealed class HostSession : IAsyncDisposable
     }
 
     private async Task WaitForDomainChangeAsync(ChannelReader<DomainLifecycleEvent> events, CancellationToken stop) =>
-        await Task.WhenAny(events.WaitToReadAsync(stop).AsTask(), _refreshRequests.Reader.WaitToReadAsync(stop).AsTask()).Unwrap();
+        await Task.WhenAny(events.WaitToReadAsync(stop).AsTask(), _refreshRequests.Reader.WaitToReadAsync(stop).AsTask(),
+            _networkEvents.Reader.WaitToReadAsync(stop).AsTask()).Unwrap();
 
     private void Synchronize(Connection connection)
     {
         _capabilities = CapabilitiesReader.Read(connection);
         var records = connection.GetAllDomainStats(SampledStats);
         var changes = Reconcile(connection, records, TransientDomains(connection));
+        changes.AddRange(_networks.Synchronize(connection));
+        _networks.SampleAddresses(connection, records);
         changes.Insert(0, new HostChanged(Info(null, HostStatus.Online)));
         Publish(changes);
     }
@@ -187,6 +203,7 @@ internal sealed class HostSession : IAsyncDisposable
     private void Sample(Connection connection)
     {
         var records = connection.GetAllDomainStats(SampledStats);
+        _networks.SampleAddresses(connection, records);
         var known = OwnVms();
         var transient = records.Any(r => !known.ContainsKey(r.Uuid)) ? TransientDomains(connection) : null;
         Publish(Reconcile(connection, records, transient));
@@ -215,6 +232,8 @@ internal sealed class HostSession : IAsyncDisposable
         var uuids = new HashSet<Guid>();
         while (events.TryRead(out var e)) uuids.Add(e.Uuid);
         while (_refreshRequests.Reader.TryRead(out var uuid)) uuids.Add(uuid);
+        var networkUuids = new HashSet<Guid>();
+        while (_networkEvents.Reader.TryRead(out var n)) networkUuids.Add(n.Uuid);
 
         var known = OwnVms();
         var changes = new List<InventoryChange>();
@@ -223,6 +242,7 @@ internal sealed class HostSession : IAsyncDisposable
             var vm = ReadOne(connection, uuid, known.GetValueOrDefault(uuid));
             changes.Add(vm is null ? new VmRemoved(new VmKey(Host.Id, uuid)) : new VmChanged(vm));
         }
+        changes.AddRange(_networks.Refresh(connection, uuids, networkUuids));
         Publish(changes);
     }
 
@@ -267,7 +287,7 @@ internal sealed class HostSession : IAsyncDisposable
         lock (_publishGate)
         {
             // A libvirt call abandoned at detach may finish later: it must not bring the host back.
-            if (!_detached) _inventory.Publish(changes);
+            if (!_detached) _inventory.Publish(_networks.WithAddresses(changes));
         }
     }
 

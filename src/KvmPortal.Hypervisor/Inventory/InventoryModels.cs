@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using KvmPortal.Hypervisor.Hosts;
+using KvmPortal.Hypervisor.Networks;
 using KvmPortal.Hypervisor.Vms;
 
 namespace KvmPortal.Hypervisor.Inventory;
@@ -11,6 +12,9 @@ public sealed record InventorySnapshot(
 {
     public static InventorySnapshot Empty { get; } =
         new(ImmutableDictionary<Guid, HostInfo>.Empty, ImmutableDictionary<VmKey, VmInfo>.Empty);
+
+    /// <summary>Every host's virtual networks.</summary>
+    public ImmutableDictionary<NetworkKey, NetworkInfo> Networks { get; init; } = ImmutableDictionary<NetworkKey, NetworkInfo>.Empty;
 }
 
 public abstract record InventoryChange;
@@ -18,6 +22,8 @@ public sealed record HostChanged(HostInfo Host) : InventoryChange;
 public sealed record HostRemoved(Guid HostId) : InventoryChange;
 public sealed record VmChanged(VmInfo Vm) : InventoryChange;
 public sealed record VmRemoved(VmKey Key) : InventoryChange;
+public sealed record NetworkChanged(NetworkInfo Network) : InventoryChange;
+public sealed record NetworkRemoved(NetworkKey Key) : InventoryChange;
 
 /// <summary>A subscriber's view: the snapshot at subscription time and every change batch after it.</summary>
 public sealed record InventorySubscription(

@@ -43,6 +43,7 @@ internal sealed class InventoryStore : IInventory
         {
             var hosts = _current.Hosts.ToBuilder();
             var vms = _current.Vms.ToBuilder();
+            var networks = _current.Networks.ToBuilder();
             var effective = new List<InventoryChange>();
             foreach (var change in changes)
             {
@@ -54,13 +55,19 @@ internal sealed class InventoryStore : IInventory
                     VmChanged c => vms.TryGetValue(c.Vm.Key, out var old) && old == c.Vm
                         ? false : Set(vms, c.Vm.Key, c.Vm),
                     VmRemoved c => vms.Remove(c.Key),
+                    NetworkChanged c => networks.TryGetValue(c.Network.Key, out var old) && old == c.Network
+                        ? false : Set(networks, c.Network.Key, c.Network),
+                    NetworkRemoved c => networks.Remove(c.Key),
                     _ => throw new ArgumentOutOfRangeException(nameof(changes), change, "Unknown inventory change."),
                 };
                 if (applied) effective.Add(change);
             }
             if (effective.Count == 0) return;
 
-            Volatile.Write(ref _current, new InventorySnapshot(hosts.ToImmutable(), vms.ToImmutable()));
+            Volatile.Write(ref _current, new InventorySnapshot(hosts.ToImmutable(), vms.ToImmutable())
+            {
+                Networks = networks.ToImmutable(),
+            });
             foreach (var subscriber in _subscribers) subscriber.TryWrite(effective);
         }
     }

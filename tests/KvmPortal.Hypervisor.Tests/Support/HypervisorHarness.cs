@@ -1,5 +1,6 @@
 using KvmPortal.Hypervisor.Hosts;
 using KvmPortal.Hypervisor.Inventory;
+using KvmPortal.Hypervisor.Networks;
 using KvmPortal.Hypervisor.Vms;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -21,12 +22,14 @@ public sealed class HypervisorHarness : IAsyncDisposable
         Inventory = new InventoryStore();
         Hosts = new HostManager(Inventory, Microsoft.Extensions.Options.Options.Create(Options), TimeProvider.System, NullLoggerFactory.Instance);
         Vms = new VmOperations(Hosts, Inventory);
+        Networks = new NetworkOperations(Hosts, Inventory);
     }
 
     public HypervisorOptions Options { get; }
     internal InventoryStore Inventory { get; }
     internal HostManager Hosts { get; }
     public IVmOperations Vms { get; }
+    public INetworkOperations Networks { get; }
     public IInventory Live => Inventory;
 
     public HostDefinition Attach(string uri, string? name = null)
