@@ -198,7 +198,7 @@ internal sealed class HostNetworkTracker(Guid hostId, ILogger logger)
         }
 
         var leases = new Dictionary<string, List<VmAddress>>(StringComparer.OrdinalIgnoreCase);
-        foreach (var info in leaseNetworks)
+        foreach (var info in failed.Contains(InterfaceAddressSource.Lease) ? [] : leaseNetworks)
         {
             try
             {
@@ -213,6 +213,13 @@ internal sealed class HostNetworkTracker(Guid hostId, ILogger logger)
             catch (LibvirtException e) when (e.ErrorCode is ErrorCode.NoNetwork or ErrorCode.OperationInvalid)
             {
                 // Stopped or removed since the last event; the event refresh catches up.
+            }
+            catch (LibvirtException e)
+            {
+                // Addresses are a nicety: a driver without leases (test://) must not take the host offline.
+                logger.LogInformation("Not asking for DHCP leases on this connection any more: {Message}", e.Message);
+                failed.Add(InterfaceAddressSource.Lease);
+                break;
             }
         }
 

@@ -170,7 +170,7 @@ internal sealed class NetworkOperations(HostManager hosts, IInventory inventory)
 
     private static (XElement Ip, IPNetwork Subnet, IPAddress? Address) Ipv4(Network network)
     {
-        var xml = XElement.Parse(network.GetXmlDescription(network.IsPersistent ? NetworkXmlFlags.Inactive : NetworkXmlFlags.None));
+        var xml = XElement.Parse(network.GetXmlDescription());
         var ip = xml.Elements("ip").FirstOrDefault(i => (string?)i.Attribute("family") != "ipv6" && IpMath.ParseIpv4((string?)i.Attribute("address")) is not null)
             ?? throw new HypervisorException("The network has no IPv4 address, so it has no DHCP to change.");
         return (ip, NetworkXmlReader.Subnet(ip)!.Value, IpMath.ParseIpv4((string?)ip.Attribute("address")));
