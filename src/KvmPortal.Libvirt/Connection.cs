@@ -227,6 +227,7 @@ public sealed unsafe partial class Connection : IDisposable
                 subscription.Deregister();
             }
             _subscriptions.Clear();
+            DeregisterNetworkSubscriptions();
             Handle.Dispose();
         }
     }

@@ -72,6 +72,13 @@ public sealed unsafe partial class Domain : IDisposable
 
     public void SetAutostart(bool enabled) => Check(NativeMethods.virDomainSetAutostart(_handle, enabled ? 1 : 0));
 
+    /// <summary>
+    /// The guest's interfaces and their IP addresses as <paramref name="source"/> sees them
+    /// (virDomainInterfaceAddresses): libvirt's DHCP leases, the host's ARP table, or the guest agent.
+    /// </summary>
+    public IReadOnlyList<DomainInterfaceAddresses> GetInterfaceAddresses(InterfaceAddressSource source) =>
+        DomainInterfaces.Read(_handle, source);
+
     /// <summary>Starts a defined domain.</summary>
     public void Create(DomainCreateFlags flags = DomainCreateFlags.None) =>
         Check(NativeMethods.virDomainCreateWithFlags(_handle, (uint)flags));

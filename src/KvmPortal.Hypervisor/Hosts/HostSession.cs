@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Threading.Channels;
 using KvmPortal.Hypervisor.Inventory;
+using KvmPortal.Hypervisor.Networks;
 using KvmPortal.Hypervisor.Vms;
 using KvmPortal.Libvirt;
 using Microsoft.Extensions.Logging;
@@ -23,6 +24,8 @@ internal sealed class HostSession : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly VmInfoBuilder _vms;
     private readonly Channel<Guid> _refreshRequests = Channel.CreateUnbounded<Guid>();
+    private readonly Channel<NetworkLifecycleEvent> _networkEvents = Channel.CreateUnbounded<NetworkLifecycleEvent>();
+    private readonly HostNetworkTracker _networks;
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _publishGate = new();
     private readonly Task _loop;
@@ -39,6 +42,7 @@ internal sealed class HostSession : IAsyncDisposable
         _options = options;
         _clock = clock;
         _logger = logger;
+        _networks = new HostNetworkTracker(host.Id, logger);
         _vms = new VmInfoBuilder(host.Id, IsLocalQemu(host.Uri) ? LocalQemuProcesses.StartTime : _ => null, clock);
         _statusSince = clock.GetUtcNow();
         Publish([new HostChanged(Info(null))]);
@@ -46,6 +50,9 @@ internal sealed class HostSession : IAsyncDisposable
     }
 
     public HostDefinition Host { get; }
+
+    /// <summary>The host's networks and its VMs' NICs and addresses, as this session keeps them.</summary>
+    internal HostNetworkTracker Networks => _networks;
 
     /// <summary>Runs a blocking libvirt call on the live connection, off the caller's thread.</summary>
     public Task<T> CallAsync<T>(Func<Connection, T> call, CancellationToken cancellationToken)
@@ -58,6 +65,10 @@ internal sealed class HostSession : IAsyncDisposable
     /// <summary>Asks the session to re-read one domain now, e.g. right after an operation on it.</summary>
     public void RequestRefresh(Guid uuid) => _refreshRequests.Writer.TryWrite(uuid);
 
+    /// <summary>Asks the session to re-read one network now, e.g. after virNetworkUpdate, which raises no event.</summary>
+    public void RequestNetworkRefresh(Guid uuid) =>
+        _networkEvents.Writer.TryWrite(new NetworkLifecycleEvent(uuid, "", NetworkEventType.Defined, 0));
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
@@ -69,6 +80,7 @@ internal sealed class HostSession : IAsyncDisposable
             {
                 new HostRemoved(Host.Id),
             };
+            changes.InsertRange(0, _inventory.Current.Networks.Keys.Where(k => k.HostId == Host.Id).Select(k => new NetworkRemoved(k)));
             _inventory.Publish(changes);
         }
         _stop.Dispose();
@@ -145,14 +157,15 @@ internal sealed class HostSession : IAsyncDisposable
         connection.RegisterCloseCallback(closed.Writer);
         connection.SetKeepAlive(_options.KeepAliveIntervalSeconds, (uint)_options.KeepAliveCount);
         using var lifecycle = connection.SubscribeDomainLifecycle(events.Writer);
+        using var networkLifecycle = connection.SubscribeNetworkLifecycle(_networkEvents.Writer);
         await Task.Run(() => Synchronize(connection), stop).WaitAsync(stop);
         _logger.LogInformation("Host {Host} ({Uri}) is online", Host.Name, Host.Uri);
 
         Volatile.Write(ref _connection, connection);
+        var closing = closed.Reader.ReadAsync(stop).AsTask();
         try
         {
             using var timer = new PeriodicTimer(_options.StatsInterval, _clock);
-            var closing = closed.Reader.ReadAsync(stop).AsTask();
             var tick = timer.WaitForNextTickAsync(stop).AsTask();
             var domainChanged = WaitForDomainChangeAsync(events.Reader, stop);
             while (true)
@@ -173,6 +186,14 @@ internal sealed class HostSession : IAsyncDisposable
                 }
             }
         }
+        catch (LibvirtException) when (!connection.IsAlive)
+        {
+            // A call failed because the connection died under it: the close callback, which libvirt raises at
+            // about the same moment, says why (keepalive, EOF) better than the failed call's message.
+            var closedFirst = await Task.WhenAny(closing, Task.Delay(TimeSpan.FromSeconds(1), _clock, stop));
+            if (closedFirst == closing) return Describe((await closing).Reason);
+            throw;
+        }
         finally
         {
             Volatile.Write(ref _connection, null);
@@ -180,13 +201,16 @@ internal sealed class HostSession : IAsyncDisposable
     }
 
     private async Task WaitForDomainChangeAsync(ChannelReader<DomainLifecycleEvent> events, CancellationToken stop) =>
-        await Task.WhenAny(events.WaitToReadAsync(stop).AsTask(), _refreshRequests.Reader.WaitToReadAsync(stop).AsTask()).Unwrap();
+        await Task.WhenAny(events.WaitToReadAsync(stop).AsTask(), _refreshRequests.Reader.WaitToReadAsync(stop).AsTask(),
+            _networkEvents.Reader.WaitToReadAsync(stop).AsTask()).Unwrap();
 
     private void Synchronize(Connection connection)
     {
         _capabilities = CapabilitiesReader.Read(connection);
         var records = connection.GetAllDomainStats(SampledStats);
         var changes = Reconcile(connection, records, TransientDomains(connection));
+        changes.AddRange(_networks.Synchronize(connection));
+        _networks.SampleAddresses(connection, records);
         changes.Insert(0, new HostChanged(Info(null, HostStatus.Online)));
         Publish(changes);
     }
@@ -194,6 +218,7 @@ internal sealed class HostSession : IAsyncDisposable
     private void Sample(Connection connection)
     {
         var records = connection.GetAllDomainStats(SampledStats);
+        _networks.SampleAddresses(connection, records);
         var known = OwnVms();
         var transient = records.Any(r => !known.ContainsKey(r.Uuid)) ? TransientDomains(connection) : null;
         Publish(Reconcile(connection, records, transient));
@@ -222,6 +247,8 @@ internal sealed class HostSession : IAsyncDisposable
         var uuids = new HashSet<Guid>();
         while (events.TryRead(out var e)) uuids.Add(e.Uuid);
         while (_refreshRequests.Reader.TryRead(out var uuid)) uuids.Add(uuid);
+        var networkUuids = new HashSet<Guid>();
+        while (_networkEvents.Reader.TryRead(out var n)) networkUuids.Add(n.Uuid);
 
         var known = OwnVms();
         var changes = new List<InventoryChange>();
@@ -230,6 +257,7 @@ internal sealed class HostSession : IAsyncDisposable
             var vm = ReadOne(connection, uuid, known.GetValueOrDefault(uuid));
             changes.Add(vm is null ? new VmRemoved(new VmKey(Host.Id, uuid)) : new VmChanged(vm));
         }
+        changes.AddRange(_networks.Refresh(connection, uuids, networkUuids));
         Publish(changes);
     }
 
@@ -275,7 +303,7 @@ internal sealed class HostSession : IAsyncDisposable
         lock (_publishGate)
         {
             // A libvirt call abandoned at detach may finish later: it must not bring the host back.
-            if (!_detached) _inventory.Publish(changes);
+            if (!_detached) _inventory.Publish(_networks.WithAddresses(changes));
         }
     }
 

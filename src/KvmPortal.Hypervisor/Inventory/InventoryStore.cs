@@ -41,33 +41,11 @@ internal sealed class InventoryStore : IInventory
     {
         lock (_gate)
         {
-            var hosts = _current.Hosts.ToBuilder();
-            var vms = _current.Vms.ToBuilder();
-            var effective = new List<InventoryChange>();
-            foreach (var change in changes)
-            {
-                var applied = change switch
-                {
-                    HostChanged c => hosts.TryGetValue(c.Host.Id, out var old) && old == c.Host
-                        ? false : Set(hosts, c.Host.Id, c.Host),
-                    HostRemoved c => hosts.Remove(c.HostId),
-                    VmChanged c => vms.TryGetValue(c.Vm.Key, out var old) && old == c.Vm
-                        ? false : Set(vms, c.Vm.Key, c.Vm),
-                    VmRemoved c => vms.Remove(c.Key),
-                    _ => throw new ArgumentOutOfRangeException(nameof(changes), change, "Unknown inventory change."),
-                };
-                if (applied) effective.Add(change);
-            }
+            var next = _current.Apply(changes, out var effective);
             if (effective.Count == 0) return;
 
-            Volatile.Write(ref _current, new InventorySnapshot(hosts.ToImmutable(), vms.ToImmutable()));
+            Volatile.Write(ref _current, next);
             foreach (var subscriber in _subscribers) subscriber.TryWrite(effective);
         }
-    }
-
-    private static bool Set<TKey, TValue>(IDictionary<TKey, TValue> map, TKey key, TValue value)
-    {
-        map[key] = value;
-        return true;
     }
 }

@@ -21,6 +21,12 @@ public sealed record VmInfo(
     bool Persistent)
 {
     public VmKey Key => new(HostId, Uuid);
+
+    /// <summary>
+    /// The guest's IP addresses (DHCP leases, the ARP table or the guest agent), kept fresh by the host session's
+    /// sampler; empty when the VM is off or nothing is known. Compares by content.
+    /// </summary>
+    public IReadOnlyList<Networks.VmAddress> Addresses { get; init; } = Networks.ValueList<Networks.VmAddress>.Empty;
 }
 
 public sealed record DiskInfo(string Device, string Bus, string Target, string? Source, string? Format, bool ReadOnly);

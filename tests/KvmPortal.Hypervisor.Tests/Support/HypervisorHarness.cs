@@ -1,6 +1,7 @@
 using KvmPortal.Hypervisor.Hosts;
 using KvmPortal.Hypervisor.Inventory;
 using KvmPortal.Hypervisor.Storage;
+using KvmPortal.Hypervisor.Networks;
 using KvmPortal.Hypervisor.Vms;
 using KvmPortal.Hypervisor.Vms.Create;
 using KvmPortal.Hypervisor.Vms.Edit;
@@ -27,6 +28,7 @@ public sealed class HypervisorHarness : IAsyncDisposable
         Provisioning = new VmProvisioner(Hosts, Inventory);
         Editing = new VmEditor(Hosts, Inventory);
         Storage = new StorageQueries(Hosts);
+        Networks = new NetworkOperations(Hosts, Inventory);
     }
 
     public HypervisorOptions Options { get; }
@@ -36,6 +38,7 @@ public sealed class HypervisorHarness : IAsyncDisposable
     public IVmProvisioning Provisioning { get; }
     public IVmEditing Editing { get; }
     public IStorageQueries Storage { get; }
+    public INetworkOperations Networks { get; }
     public IInventory Live => Inventory;
 
     public HostDefinition Attach(string uri, string? name = null)

@@ -1,5 +1,6 @@
 using KvmPortal.Hypervisor.Hosts;
 using KvmPortal.Hypervisor.Inventory;
+using KvmPortal.Hypervisor.Networks;
 using KvmPortal.Hypervisor.Vms;
 
 namespace KvmPortal.Hypervisor.Tests.Support;
@@ -37,4 +38,12 @@ public static class InventoryWaits
 
     public static VmInfo Vm(this InventorySnapshot snapshot, HostDefinition host, string name) =>
         snapshot.Vms.Values.Single(v => v.HostId == host.Id && v.Name == name);
+
+    public static Task<InventorySnapshot> WaitForNetworkAsync(
+        this IInventory inventory, HostDefinition host, string name, Func<NetworkInfo, bool> condition, string what, TimeSpan? timeout = null) =>
+        inventory.WaitForAsync(s => s.Networks.Values.Any(n => n.HostId == host.Id && n.Name == name && condition(n)),
+            $"network {name} on {host.Uri}: {what}", timeout);
+
+    public static NetworkInfo Network(this InventorySnapshot snapshot, HostDefinition host, string name) =>
+        snapshot.Networks.Values.Single(n => n.HostId == host.Id && n.Name == name);
 }
