@@ -8,6 +8,8 @@ public sealed class KvmPortalDbContext(DbContextOptions<KvmPortalDbContext> opti
 {
     public DbSet<HostRecord> Hosts => Set<HostRecord>();
 
+    public DbSet<ConsoleTicketRecord> ConsoleTickets => Set<ConsoleTicketRecord>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

@@ -20,6 +20,7 @@ public static class KvmPortalBuilderExtensions
         builder.Services.AddKvmPortalData();
         builder.Services.AddKvmPortalIdentity();
         builder.Services.AddKvmPortalHypervisor();
+        builder.Services.AddKvmPortalConsoles();
         builder.Services.AddKvmPortalUi();
         return builder;
     }
