@@ -1,3 +1,4 @@
+using KvmPortal.Hypervisor.Consoles;
 using KvmPortal.Hypervisor.Hosts;
 using KvmPortal.Hypervisor.Inventory;
 using KvmPortal.Hypervisor.Storage;
@@ -25,6 +26,7 @@ public static class HypervisorServiceCollectionExtensions
         services.AddSingleton<HostManager>();
         services.AddSingleton<IHostManager>(sp => sp.GetRequiredService<HostManager>());
         services.AddSingleton<IVmOperations, VmOperations>();
+        services.AddSingleton<IConsoleLocator, ConsoleLocator>();
         services.AddSingleton<IVmProvisioning, VmProvisioner>();
         services.AddSingleton<IVmEditing, VmEditor>();
         services.AddSingleton<IStorageQueries, StorageQueries>();
