@@ -103,7 +103,7 @@ public sealed class DemoVmTests
         await Expect(page.Locator("[data-vm]")).ToHaveCountAsync(0);
     }
 
-    private static async Task LogInAsync(IPage page, RunningPortal portal)
+    internal static async Task LogInAsync(IPage page, RunningPortal portal)
     {
         await page.GotoAsync(portal.BaseUrl + "/");
         await Expect(page).ToHaveURLAsync(new Regex("/account/login", RegexOptions.IgnoreCase));

@@ -1,4 +1,5 @@
 using KvmPortal.Web.Components.Account;
+using KvmPortal.Web.Consoles;
 
 namespace KvmPortal.Web.Hosting;
 
@@ -31,12 +32,14 @@ public static class KvmPortalBuilderExtensions
             app.UseExceptionHandler("/error", createScopeForErrors: true);
 
         app.UseRequestLocalization();
+        app.UseWebSockets();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
 
         app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
         app.MapAccountEndpoints();
+        app.MapConsoleProxy();
         app.MapKvmPortalUi();
         return app;
     }
