@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.WebSockets;
 using System.Text.RegularExpressions;
+using System.Xml.Linq;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -45,6 +46,41 @@ public sealed class ConsoleTests
     }
 
     [Fact]
+    public async Task TheProxyAuthenticatesWithTheGraphicsPasswordItself()
+    {
+        var name = "kvmportal-test-vncpw-" + Guid.NewGuid().ToString("N")[..8];
+        var xml = Path.Combine(Path.GetTempPath(), name + ".xml");
+        new XElement("domain", new XAttribute("type", "qemu"),
+            new XElement("name", name),
+            new XElement("memory", new XAttribute("unit", "MiB"), 64),
+            new XElement("vcpu", 1),
+            new XElement("os", new XElement("type", new XAttribute("arch", "x86_64"), new XAttribute("machine", "pc"), "hvm")),
+            new XElement("devices",
+                new XElement("graphics", new XAttribute("type", "vnc"), new XAttribute("autoport", "yes"),
+                    new XAttribute("listen", "127.0.0.1"), new XAttribute("passwd", "s3cret!")),
+                new XElement("video", new XElement("model", new XAttribute("type", "vga"))))).Save(xml);
+        await using var portal = await RunningPortal.StartAsync();
+        await using var browser = await BrowserSession.StartAsync();
+        var page = browser.Page;
+        try
+        {
+            await Virsh.RunAsync("create", xml);
+            await DemoVmTests.LogInAsync(page, portal);
+            var link = page.Locator($"[data-vm='{name}'] a").First;
+            await Expect(link).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            await page.GotoAsync(new Uri(new Uri(portal.BaseUrl + "/"), await link.GetAttributeAsync("href") + "/console").ToString());
+
+            await Expect(page.Locator("[data-testid=console-status]")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 30_000 });
+            Assert.DoesNotContain("s3cret!", await page.ContentAsync());
+        }
+        finally
+        {
+            try { await Virsh.RunAsync("destroy", name); } catch (InvalidOperationException) { }
+            File.Delete(xml);
+        }
+    }
+
+    [Fact]
     public async Task TheProxyRefusesWithoutLoginForeignOriginsAndBadTickets()
     {
         await using var portal = await RunningPortal.StartAsync();
@@ -59,7 +95,7 @@ public sealed class ConsoleTests
 
         Assert.Equal(HttpStatusCode.Forbidden, await HandshakeStatusAsync(proxy, cookie, origin: "http://evil.example"));
         Assert.Equal(HttpStatusCode.Forbidden, await HandshakeStatusAsync(proxy, cookie, origin: portal.BaseUrl));
-        Assert.Matches(new Regex("Console ticket refused for user .*: Unknown"), portal.Output);
+        await portal.WaitForOutputAsync(new Regex("Console ticket refused for user .*: Unknown"));
     }
 
     private static async Task<HttpStatusCode> HandshakeStatusAsync(Uri proxy, string? cookie, string origin)

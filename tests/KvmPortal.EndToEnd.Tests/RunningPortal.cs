@@ -75,6 +75,17 @@ public sealed class RunningPortal : IAsyncDisposable
         return portal;
     }
 
+    /// <summary>Waits until the app has logged a line matching <paramref name="pattern"/> (its logger writes asynchronously).</summary>
+    public async Task WaitForOutputAsync(System.Text.RegularExpressions.Regex pattern, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (!pattern.IsMatch(Output))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"The dashboard never logged /{pattern}/:\n{Output}");
+            await Task.Delay(100);
+        }
+    }
+
     private void Append(string? line)
     {
         if (line is null) return;
