@@ -98,6 +98,91 @@ public sealed class ConsoleTests
         await portal.WaitForOutputAsync(new Regex("Console ticket refused for user .*: Unknown"));
     }
 
+    [Fact]
+    public async Task AViewOnlySessionCannotTypeEvenWithACraftedClient()
+    {
+        if (await Virsh.RunAsync("domstate", DemoVm) != "running") await Virsh.RunAsync("start", DemoVm);
+        await using var portal = await RunningPortal.StartAsync();
+        await using var browser = await BrowserSession.StartAsync();
+        var page = browser.Page;
+        try
+        {
+            await DemoVmTests.LogInAsync(page, portal);
+            var detail = await page.Locator($"[data-vm='{DemoVm}'] a").First.GetAttributeAsync("href");
+            var cookie = string.Join("; ", (await page.Context.CookiesAsync()).Select(c => $"{c.Name}={c.Value}"));
+
+            // The page asks for a view-only ticket; keep it from noVNC and use it from a client of our own.
+            var viewOnly = await CaptureTicketUrlAsync(page, portal, detail + "/console?mode=view");
+            await TypeAsync(viewOnly, cookie, portal.BaseUrl, "poweroff\n");
+            await Task.Delay(TimeSpan.FromSeconds(8)); // an observation window: nothing may happen in it
+            Assert.Equal("running", await Virsh.RunAsync("domstate", DemoVm));
+
+            // The same keys through a full session do reach the guest, so the test would have seen them.
+            var full = await CaptureTicketUrlAsync(page, portal, detail + "/console");
+            await TypeAsync(full, cookie, portal.BaseUrl, "poweroff\n");
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while (await Virsh.RunAsync("domstate", DemoVm) != "shut off")
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the full session's keystrokes did not power the guest off");
+                await Task.Delay(250);
+            }
+        }
+        finally
+        {
+            if (await Virsh.RunAsync("domstate", DemoVm) != "running") await Virsh.RunAsync("start", DemoVm);
+        }
+    }
+
+    private static async Task<Uri> CaptureTicketUrlAsync(IPage page, RunningPortal portal, string path)
+    {
+        var captured = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await page.RouteWebSocketAsync(new Regex("/consoles/vnc"), socket => captured.TrySetResult(socket.Url));
+        await page.GotoAsync(new Uri(new Uri(portal.BaseUrl + "/"), path).ToString());
+        var url = await captured.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await page.UnrouteAllAsync();
+        await page.GotoAsync(portal.BaseUrl + "/hosts");
+        return new Uri(url);
+    }
+
+    /// <summary>Speaks RFB like noVNC would and types <paramref name="text"/> as key presses.</summary>
+    private static async Task TypeAsync(Uri proxy, string cookie, string origin, string text)
+    {
+        using var socket = new ClientWebSocket();
+        socket.Options.AddSubProtocol("binary");
+        socket.Options.SetRequestHeader("Origin", origin);
+        socket.Options.SetRequestHeader("Cookie", cookie);
+        await socket.ConnectAsync(proxy, CancellationToken.None);
+        await using var rfb = WebSocketStream.Create(socket, WebSocketMessageType.Binary, ownsWebSocket: true);
+
+        var buffer = new byte[12];
+        await rfb.ReadExactlyAsync(buffer);                      // server version
+        await rfb.WriteAsync("RFB 003.008\n"u8.ToArray());
+        await rfb.ReadExactlyAsync(buffer.AsMemory(0, 2));       // one security type: None
+        await rfb.WriteAsync(new byte[] { 1 });
+        await rfb.ReadExactlyAsync(buffer.AsMemory(0, 4));       // SecurityResult OK
+        await rfb.WriteAsync(new byte[] { 1 });                  // ClientInit: shared
+        var serverInit = new byte[24];                           // size, pixel format, name length
+        await rfb.ReadExactlyAsync(serverInit);
+        await rfb.ReadExactlyAsync(new byte[System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(serverInit.AsSpan(20))]);
+        foreach (var c in text)
+        {
+            var keysym = c == '\n' ? 0xff0du : c;
+            foreach (var down in new byte[] { 1, 0 })
+            {
+                var key = new byte[8];
+                key[0] = 4;
+                key[1] = down;
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(key.AsSpan(4), keysym);
+                await rfb.WriteAsync(key);
+            }
+        }
+        // A framebuffer update request answered means the server has read everything sent before it.
+        await rfb.WriteAsync(new byte[] { 3, 1, 0, 0, 0, 0, 0, 16, 0, 16 });
+        var reply = new byte[1];
+        await rfb.ReadExactlyAsync(reply);
+        Assert.Equal(0, reply[0]); // FramebufferUpdate
+    }
+
     private static async Task<HttpStatusCode> HandshakeStatusAsync(Uri proxy, string? cookie, string origin)
     {
         using var socket = new ClientWebSocket();
