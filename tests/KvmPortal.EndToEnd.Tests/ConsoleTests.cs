@@ -46,6 +46,32 @@ public sealed class ConsoleTests
     }
 
     [Fact]
+    public async Task TheRegistryShowsAnOpenConsoleAndAnAdministratorCanDisconnectIt()
+    {
+        if (await Virsh.RunAsync("domstate", DemoVm) != "running") await Virsh.RunAsync("start", DemoVm);
+        await using var portal = await RunningPortal.StartAsync();
+        await using var browser = await BrowserSession.StartAsync();
+        var console = browser.Page;
+        await DemoVmTests.LogInAsync(console, portal);
+        var detail = await console.Locator($"[data-vm='{DemoVm}'] a").First.GetAttributeAsync("href");
+        await console.GotoAsync(new Uri(new Uri(portal.BaseUrl + "/"), detail + "/console").ToString());
+        var status = console.Locator("[data-testid=console-status]");
+        await Expect(status).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 30_000 });
+
+        var registry = await console.Context.NewPageAsync();
+        await registry.GotoAsync(portal.BaseUrl + "/consoles");
+        var row = registry.Locator($"[data-testid=console-sessions-open] [data-console-session='{DemoVm}']");
+        await Expect(row).ToContainTextAsync("admin", new() { Timeout = 30_000 });
+        await row.Locator("[data-testid=console-session-disconnect]").ClickAsync();
+        await registry.Locator(".mud-dialog button", new() { HasTextString = "Disconnect" }).ClickAsync();
+
+        await Expect(status).ToHaveAttributeAsync("data-state", "disconnected", new() { Timeout = 30_000 });
+        await Expect(row).ToHaveCountAsync(0, new() { Timeout = 30_000 });
+        await Expect(registry.Locator("[data-testid=console-sessions-recent]"))
+            .ToContainTextAsync("disconnected by an administrator", new() { Timeout = 30_000 });
+    }
+
+    [Fact]
     public async Task TheProxyAuthenticatesWithTheGraphicsPasswordItself()
     {
         var name = "kvmportal-test-vncpw-" + Guid.NewGuid().ToString("N")[..8];

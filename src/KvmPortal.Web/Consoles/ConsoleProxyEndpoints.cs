@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Security.Claims;
 using KvmPortal.Hypervisor;
 using KvmPortal.Hypervisor.Consoles;
+using KvmPortal.Hypervisor.Inventory;
 using KvmPortal.Hypervisor.Vms;
 
 namespace KvmPortal.Web.Consoles;
@@ -23,7 +24,8 @@ public static class ConsoleProxyEndpoints
         return app;
     }
 
-    private static async Task ProxyVncAsync(HttpContext context, ConsoleTickets tickets, IConsoleLocator locator, ILoggerFactory loggers)
+    private static async Task ProxyVncAsync(HttpContext context, ConsoleTickets tickets, ConsoleSessions sessions,
+        IConsoleLocator locator, IInventory inventory, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(ConsoleProxyEndpoints).FullName!);
         var aborted = context.RequestAborted;
@@ -52,6 +54,13 @@ public static class ConsoleProxyEndpoints
             return;
         }
 
+        if (sessions.IsAtLimit(userId))
+        {
+            logger.LogWarning("Console refused for user {User}: too many open consoles", userId);
+            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            return;
+        }
+
         Stream server;
         try
         {
@@ -72,18 +81,29 @@ public static class ConsoleProxyEndpoints
             var accept = new WebSocketAcceptContext { SubProtocol = context.WebSockets.WebSocketRequestedProtocols.Contains("binary") ? "binary" : null };
             var socket = await context.WebSockets.AcceptWebSocketAsync(accept);
             await using var client = WebSocketStream.Create(socket, WebSocketMessageType.Binary, ownsWebSocket: true);
-            logger.LogInformation("Console of VM {Vm} opened by user {User} ({Mode})", target.DomainUuid, userId, target.Mode);
+            var vm = new VmKey(target.HostId, target.DomainUuid);
+            var vmName = inventory.Current.Vms.TryGetValue(vm, out var info) ? info.Name : target.DomainUuid.ToString();
             var counters = new RelayCounters();
+            var session = await sessions.StartAsync(userId, context.User.Identity?.Name ?? userId, target, vmName, counters, aborted);
+            logger.LogInformation("Console of VM {Vm} opened by user {User} ({Mode})", vmName, userId, target.Mode);
+            var ended = "connection error";
             try
             {
-                await RfbHandshake.AcceptClientAsync(client, aborted);
-                var ended = await VncRelay.RunAsync(client, server, new RfbClientMessageFilter(target.Mode == ConsoleMode.ViewOnly), counters, aborted);
-                logger.LogInformation("Console of VM {Vm} for user {User} ended: {Reason}; {ToClient} bytes to the browser, {ToServer} to the VM",
-                    target.DomainUuid, userId, ended, counters.ToClient, counters.ToServer);
+                await RfbHandshake.AcceptClientAsync(client, session.Disconnect.Token);
+                ended = await VncRelay.RunAsync(client, server, new RfbClientMessageFilter(target.Mode == ConsoleMode.ViewOnly),
+                    counters, session.Disconnect.Token);
             }
             catch (Exception e) when (e is RfbHandshakeException or IOException or WebSocketException or OperationCanceledException)
             {
-                logger.LogInformation("Console of VM {Vm} for user {User} ended: {Reason}", target.DomainUuid, userId, e.Message);
+                ended = e.Message;
+            }
+            finally
+            {
+                if (session.Disconnect.IsCancellationRequested && !aborted.IsCancellationRequested)
+                    ended = "disconnected by an administrator";
+                logger.LogInformation("Console of VM {Vm} for user {User} ended: {Reason}; {ToClient} bytes to the browser, {ToServer} to the VM",
+                    vmName, userId, ended, counters.ToClient, counters.ToServer);
+                await sessions.EndAsync(session, ended);
             }
         }
     }

@@ -10,6 +10,8 @@ public sealed class KvmPortalDbContext(DbContextOptions<KvmPortalDbContext> opti
 
     public DbSet<ConsoleTicketRecord> ConsoleTickets => Set<ConsoleTicketRecord>();
 
+    public DbSet<ConsoleSessionRecord> ConsoleSessions => Set<ConsoleSessionRecord>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);

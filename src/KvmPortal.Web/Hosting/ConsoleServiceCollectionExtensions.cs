@@ -5,11 +5,14 @@ namespace KvmPortal.Web.Hosting;
 
 public static class ConsoleServiceCollectionExtensions
 {
-    /// <summary>Console tickets (and, with the console proxy, its sessions).</summary>
+    /// <summary>Console tickets and the registry of open console sessions.</summary>
     public static IServiceCollection AddKvmPortalConsoles(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ConsoleTickets>();
+        services.AddSingleton<ConsoleSessions>();
+        services.AddSingleton<ConsoleHistory>();
+        services.AddOptions<ConsoleOptions>().BindConfiguration("Consoles").ValidateDataAnnotations().ValidateOnStart();
         return services;
     }
 }

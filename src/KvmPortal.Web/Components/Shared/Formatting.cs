@@ -22,6 +22,13 @@ public static class Formatting
             ? (bytes / GiB).ToString("0.#", CultureInfo.CurrentCulture) + " GiB"
             : (bytes / MiB).ToString("0", CultureInfo.CurrentCulture) + " MiB";
 
+    /// <summary>A byte count for traffic figures: "512 B", "1.5 KiB", "3.2 MiB", "1.1 GiB".</summary>
+    public static string Bytes(long bytes) =>
+        bytes >= (long)GiB ? (bytes / (double)GiB).ToString("0.0", CultureInfo.CurrentCulture) + " GiB"
+        : bytes >= (long)MiB ? (bytes / (double)MiB).ToString("0.0", CultureInfo.CurrentCulture) + " MiB"
+        : bytes >= 1024 ? (bytes / 1024.0).ToString("0.0", CultureInfo.CurrentCulture) + " KiB"
+        : bytes.ToString(CultureInfo.CurrentCulture) + " B";
+
     public static string GiBytes(ulong bytes) => (bytes / GiB).ToString("0.0", CultureInfo.CurrentCulture) + " GiB";
 
     /// <summary>"12.5%" with the culture's decimal separator and percent pattern.</summary>

@@ -1,0 +1,99 @@
+using System.Collections.Concurrent;
+using KvmPortal.Web.Data;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace KvmPortal.Web.Consoles;
+
+public sealed class ConsoleOptions
+{
+    /// <summary>How many consoles one user may have open at once on this instance.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 1000)]
+    public int MaxSessionsPerUser { get; set; } = 4;
+}
+
+/// <summary>A console session while it is open: what the registry page shows.</summary>
+public sealed class LiveConsoleSession(ConsoleSessionRecord record, RelayCounters counters, CancellationTokenSource disconnect)
+{
+    public Guid Id => record.Id;
+    public string UserName => record.UserName;
+    public string VmName => record.VmName;
+    public Guid HostId => record.HostId;
+    public ConsoleKind Kind => record.Kind;
+    public ConsoleMode Mode => record.Mode;
+    public DateTimeOffset StartedAt => record.StartedAt;
+    public RelayCounters Counters { get; } = counters;
+    internal ConsoleSessionRecord Record => record;
+    internal CancellationTokenSource Disconnect => disconnect;
+}
+
+/// <summary>
+/// The open console sessions of this instance, and their record in PostgreSQL (start, end, duration, bytes,
+/// how it ended). An administrator can disconnect a session; a user may hold only so many at once.
+/// </summary>
+public sealed class ConsoleSessions(IDbContextFactory<KvmPortalDbContext> contexts, IOptions<ConsoleOptions> options, TimeProvider clock)
+{
+    private readonly ConcurrentDictionary<Guid, LiveConsoleSession> _open = new();
+
+    /// <summary>Raised when a session opens or ends.</summary>
+    public event Action? Changed;
+
+    public IReadOnlyList<LiveConsoleSession> Open => _open.Values.OrderBy(s => s.StartedAt).ToList();
+
+    public bool IsAtLimit(string userId) =>
+        _open.Values.Count(s => s.Record.UserId == userId) >= options.Value.MaxSessionsPerUser;
+
+    public async Task<LiveConsoleSession> StartAsync(string userId, string userName, ConsoleTarget target, string vmName,
+        RelayCounters counters, CancellationToken cancellationToken)
+    {
+        var record = new ConsoleSessionRecord
+        {
+            Id = Guid.NewGuid(),
+            UserId = userId,
+            UserName = userName,
+            HostId = target.HostId,
+            DomainUuid = target.DomainUuid,
+            VmName = vmName,
+            Kind = target.Kind,
+            Mode = target.Mode,
+            StartedAt = clock.GetUtcNow(),
+        };
+        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+        {
+            db.ConsoleSessions.Add(record);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        var session = new LiveConsoleSession(record, counters, CancellationTokenSource.CreateLinkedTokenSource(cancellationToken));
+        _open[record.Id] = session;
+        Changed?.Invoke();
+        return session;
+    }
+
+    public async Task EndAsync(LiveConsoleSession session, string reason)
+    {
+        _open.TryRemove(session.Id, out _);
+        Changed?.Invoke();
+        await using var db = await contexts.CreateDbContextAsync();
+        await db.ConsoleSessions.Where(s => s.Id == session.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(r => r.EndedAt, clock.GetUtcNow())
+            .SetProperty(r => r.BytesToClient, session.Counters.ToClient)
+            .SetProperty(r => r.BytesToServer, session.Counters.ToServer)
+            .SetProperty(r => r.EndReason, reason.Length > 256 ? reason[..256] : reason));
+        session.Disconnect.Dispose();
+    }
+
+    /// <summary>Ends an open session on this instance; false when it is not (or no longer) open here.</summary>
+    public bool Disconnect(Guid sessionId)
+    {
+        if (!_open.TryGetValue(sessionId, out var session)) return false;
+        try
+        {
+            session.Disconnect.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            return false; // it ended meanwhile
+        }
+        return true;
+    }
+}
