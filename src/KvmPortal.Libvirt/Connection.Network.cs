@@ -7,8 +7,6 @@ namespace KvmPortal.Libvirt;
 /// <summary>Networks, network events, host interfaces and node devices of a connection.</summary>
 public sealed unsafe partial class Connection
 {
-    private readonly HashSet<NetworkLifecycleSubscription> _networkSubscriptions = [];
-
     public IReadOnlyList<Network> ListAllNetworks(ListAllNetworksFlags flags = ListAllNetworksFlags.None)
     {
         int count = NativeMethods.virConnectListAllNetworks(Handle, out nint array, (uint)flags);
@@ -56,7 +54,7 @@ public sealed unsafe partial class Connection
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
             var subscription = NetworkLifecycleSubscription.Register(this, writer);
-            _networkSubscriptions.Add(subscription);
+            _subscriptions.Add(subscription);
             return subscription;
         }
     }
@@ -145,24 +143,6 @@ public sealed unsafe partial class Connection
             }
             NativeMemory.Free((void*)array);
         }
-    }
-
-    internal void Forget(NetworkLifecycleSubscription subscription)
-    {
-        lock (_gate)
-        {
-            _networkSubscriptions.Remove(subscription);
-        }
-    }
-
-    /// <summary>Called from <see cref="Dispose"/> under the gate, before the handle closes.</summary>
-    private void DeregisterNetworkSubscriptions()
-    {
-        foreach (var subscription in _networkSubscriptions)
-        {
-            subscription.Deregister();
-        }
-        _networkSubscriptions.Clear();
     }
 
     private Network WrapNetwork(NetworkHandle handle)

@@ -8,7 +8,7 @@ namespace KvmPortal.Libvirt;
 public sealed unsafe partial class Connection : IDisposable
 {
     private readonly Lock _gate = new();
-    private readonly HashSet<DomainLifecycleSubscription> _subscriptions = [];
+    private readonly HashSet<EventSubscription> _subscriptions = [];
     private bool _closeCallbackRegistered;
     private bool _disposed;
 
@@ -227,12 +227,11 @@ public sealed unsafe partial class Connection : IDisposable
                 subscription.Deregister();
             }
             _subscriptions.Clear();
-            DeregisterNetworkSubscriptions();
             Handle.Dispose();
         }
     }
 
-    internal void Forget(DomainLifecycleSubscription subscription)
+    internal void Forget(EventSubscription subscription)
     {
         lock (_gate)
         {

@@ -5,64 +5,26 @@ using System.Threading.Channels;
 
 namespace KvmPortal.Libvirt;
 
-/// <summary>
-/// A VIR_NETWORK_EVENT_ID_LIFECYCLE registration for all networks of a connection; disposing it deregisters.
-/// The channel writer travels to libvirt as a GCHandle, freed by libvirt through freecb once deregistered.
-/// </summary>
-internal sealed unsafe class NetworkLifecycleSubscription : IDisposable
+/// <summary>A VIR_NETWORK_EVENT_ID_LIFECYCLE registration for all networks of a connection.</summary>
+internal sealed unsafe class NetworkLifecycleSubscription : EventSubscription
 {
     private const int LifecycleEventId = 0; // VIR_NETWORK_EVENT_ID_LIFECYCLE
 
-    private readonly Connection _connection;
-    private readonly int _callbackId;
-    private int _disposed;
-
-    private NetworkLifecycleSubscription(Connection connection, int callbackId)
+    private NetworkLifecycleSubscription(Connection connection, int callbackId) : base(connection, callbackId)
     {
-        _connection = connection;
-        _callbackId = callbackId;
     }
 
-    internal static NetworkLifecycleSubscription Register(Connection connection, ChannelWriter<NetworkLifecycleEvent> writer)
-    {
-        GCHandle state = GCHandle.Alloc(writer);
-        int callbackId = NativeMethods.virConnectNetworkEventRegisterAny(
+    internal static NetworkLifecycleSubscription Register(Connection connection, ChannelWriter<NetworkLifecycleEvent> writer) =>
+        new(connection, Register(writer, opaque => NativeMethods.virConnectNetworkEventRegisterAny(
             connection.Handle,
             network: 0,
             LifecycleEventId,
             (nint)(delegate* unmanaged[Cdecl]<nint, nint, int, int, nint, void>)&OnLifecycle,
-            GCHandle.ToIntPtr(state),
-            (nint)(delegate* unmanaged[Cdecl]<nint, void>)&FreeState);
-        if (callbackId < 0)
-        {
-            var error = LibvirtException.FromLastError();
-            state.Free(); // libvirt does not call freecb when registration fails
-            throw error;
-        }
-        return new NetworkLifecycleSubscription(connection, callbackId);
-    }
+            opaque,
+            FreeStateCallback)));
 
-    public void Dispose()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0)
-        {
-            _connection.Forget(this);
-            Deregister();
-        }
-    }
-
-    /// <summary>Deregisters without throwing: used from Dispose paths, where the connection may be broken.</summary>
-    internal void Deregister()
-    {
-        try
-        {
-            NativeMethods.virConnectNetworkEventDeregisterAny(_connection.Handle, _callbackId);
-        }
-        catch (ObjectDisposedException)
-        {
-            // The connection was closed, which already dropped the registration.
-        }
-    }
+    protected override int Deregister(ConnectionHandle connection, int callbackId) =>
+        NativeMethods.virConnectNetworkEventDeregisterAny(connection, callbackId);
 
     // virConnectNetworkEventLifecycleCallback (returns void, unlike the domain one)
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
@@ -70,26 +32,12 @@ internal sealed unsafe class NetworkLifecycleSubscription : IDisposable
     {
         try
         {
-            var writer = (ChannelWriter<NetworkLifecycleEvent>)GCHandle.FromIntPtr(opaque).Target!;
-            writer.TryWrite(new NetworkLifecycleEvent(GetUuid(network), GetName(network), (NetworkEventType)eventType, detail));
+            Writer<ChannelWriter<NetworkLifecycleEvent>>(opaque).TryWrite(
+                new NetworkLifecycleEvent(GetUuid(network), GetName(network), (NetworkEventType)eventType, detail));
         }
         catch (Exception)
         {
             // An exception must never unwind into libvirt's event loop; the event is lost.
-        }
-    }
-
-    // virFreeCallback
-    [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
-    private static void FreeState(nint opaque)
-    {
-        try
-        {
-            GCHandle.FromIntPtr(opaque).Free();
-        }
-        catch (Exception)
-        {
-            // Must not unwind into libvirt.
         }
     }
 
