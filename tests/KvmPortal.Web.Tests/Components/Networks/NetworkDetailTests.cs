@@ -41,6 +41,9 @@ public sealed class NetworkDetailTests : BunitHarness
         var lab = NetworkTestData.Nat(host, "lab") with { };
         Inventory.Push(new NetworkChanged(lab with { DhcpHosts = new ValueList<DhcpHostSpec>([new("52:54:00:00:00:05", "192.168.100.5", "five")]) }));
         var page = Context.Render<NetworkDetail>(p => p.Add(x => x.HostId, host.Id).Add(x => x.Name, "lab"));
+        // The range editor starts from the network's current range.
+        page.WaitForAssertion(() => Assert.Equal("192.168.100.10",
+            page.Find("input[data-testid=range-start], [data-testid=range-start] input").GetAttribute("value")));
 
         page.Find("input[data-testid=new-dhcp-mac], [data-testid=new-dhcp-mac] input").Change("52:54:00:00:00:06");
         page.Find("input[data-testid=new-dhcp-ip], [data-testid=new-dhcp-ip] input").Change("192.168.100.6");
