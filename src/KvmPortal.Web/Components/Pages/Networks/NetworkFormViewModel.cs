@@ -186,27 +186,8 @@ public sealed class NetworkFormViewModel(INetworkOperations operations)
     /// <summary>The marker problem for "no host chosen"; the page shows it translated.</summary>
     public const string HostMissing = "Choose the host for the network.";
 
-    /// <summary>
-    /// Which field a validator message is about. The validator reports plain sentences (all at once); this sorts
-    /// them to the field they concern so each shows under its input.
-    /// </summary>
-    public static NetworkField FieldOf(string problem)
-    {
-        bool Has(string text) => problem.Contains(text, StringComparison.OrdinalIgnoreCase);
-        if (problem == HostMissing) return NetworkField.Host;
-        if (Has("network name") || Has("name for the network") || Has("A network named")) return NetworkField.Name;
-        if (Has(" overlaps ")) return problem.Split(' ').Skip(2).FirstOrDefault()?.Contains(':') == true ? NetworkField.Ipv6 : NetworkField.Ipv4;
-        if (Has("forward mode") || Has("has no addresses, DHCP or DNS") || Has("has no DNS of its own")) return NetworkField.Mode;
-        if (Has("interface or bridge named") || Has("bridge name") || Has("existing host bridge")) return NetworkField.Bridge;
-        if (Has("interface")) return NetworkField.HostInterface;
-        if (Has("IPv6 DHCP range") || Has("IPv6")) return NetworkField.Ipv6;
-        if (Has("static") || Has("MAC") || Has("host name") && !Has("DNS")) return NetworkField.DhcpHosts;
-        if (Has("DHCP")) return NetworkField.Dhcp;
-        if (Has("DNS")) return NetworkField.Dns;
-        if (Has("MTU")) return NetworkField.Mtu;
-        if (Has("IPv4") || Has("broadcast address")) return NetworkField.Ipv4;
-        return NetworkField.Other;
-    }
+    /// <summary>Which field a validator message is about (see <see cref="NetworkProblems"/>).</summary>
+    public static NetworkField FieldOf(string problem) => NetworkProblems.FieldOf(problem);
 
     private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
