@@ -62,4 +62,19 @@ public sealed class NetworkDetailTests : BunitHarness
 
         Assert.NotEmpty(page.FindAll("[data-testid=network-not-found]"));
     }
+
+    [Fact]
+    public void A_pushed_change_updates_the_overview_and_the_range_editor()
+    {
+        var host = Inventory.AddHost("alpha");
+        var lab = NetworkTestData.Nat(host, "lab");
+        Inventory.Push(new NetworkChanged(lab));
+        var page = Context.Render<NetworkDetail>(p => p.Add(x => x.HostId, host.Id).Add(x => x.Name, "lab"));
+        page.WaitForAssertion(() => Assert.Equal(1, Inventory.SubscriberCount));
+
+        Inventory.Push(new NetworkChanged(lab with { DhcpStart = "192.168.100.20" }));
+
+        page.WaitForAssertion(() => Assert.Contains("192.168.100.20 – 192.168.100.200", page.Find("[data-testid=network-overview]").TextContent));
+        Assert.Equal("192.168.100.20", page.Find("input[data-testid=range-start], [data-testid=range-start] input").GetAttribute("value"));
+    }
 }
