@@ -28,6 +28,7 @@ public abstract class BunitHarness : IAsyncLifetime
         Context.Services.AddSingleton<IInventory>(Inventory);
         Context.Services.AddSingleton<IVmOperations>(Operations);
         Context.Services.AddSingleton<IHostManager>(HostManager);
+        Context.Services.AddSingleton<KvmPortal.Hypervisor.Networks.INetworkOperations>(Networks);
         Context.Services.AddSingleton(TimeProvider.System);
         // The host directory is constructed for the hosts page but these tests never reach the database.
         Context.Services.AddDbContextFactory<KvmPortalDbContext>(o => o.UseNpgsql("Host=unused.invalid"));
@@ -47,6 +48,8 @@ public abstract class BunitHarness : IAsyncLifetime
     protected RecordingVmOperations Operations { get; } = new();
 
     protected RecordingHostManager HostManager { get; } = new();
+
+    protected RecordingNetworkOperations Networks { get; } = new();
 
     protected IRenderedComponent<MudDialogProvider> Dialogs { get; }
 
