@@ -81,7 +81,7 @@ public sealed class NetworkTests
     }
 
     /// <summary>A third octet X with 10.253.X.0/24 in no libvirt network and on no host interface.</summary>
-    private static async Task<int> FreeThirdOctetAsync()
+    internal static async Task<int> FreeThirdOctetAsync()
     {
         var used = new HashSet<int>();
         var text = new List<string>();
