@@ -51,6 +51,9 @@ public sealed class VmEditViewModel(IVmEditing editing, VmKey key)
     public bool Busy { get; private set; }
     public EditOutcome? Outcome { get; private set; }
 
+    /// <summary>Raised after each edit (done or failed): the page re-reads the VM's details and re-renders.</summary>
+    public event Func<Task>? Edited;
+
     /// <summary>The scopes that make sense now: a shut-off VM only has its definition.</summary>
     public IReadOnlyList<ChangeScope> Scopes => IsActive ? [ChangeScope.Both, ChangeScope.Live, ChangeScope.Config] : [ChangeScope.Config];
 
@@ -154,6 +157,8 @@ public sealed class VmEditViewModel(IVmEditing editing, VmKey key)
         {
             Busy = false;
         }
+        if (Edited is { } edited)
+            await edited();
     }
 
     private static string? Blank(string text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
