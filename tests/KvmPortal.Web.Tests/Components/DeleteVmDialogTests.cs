@@ -1,4 +1,5 @@
 using Bunit;
+using Microsoft.Extensions.DependencyInjection;
 using KvmPortal.Hypervisor.Vms.Edit;
 using KvmPortal.Web.Components.Pages.Vms;
 
@@ -41,14 +42,18 @@ public sealed class DeleteVmDialogTests : BunitHarness
     }
 
     [Fact]
-    public void A_vm_without_disks_is_deleted_without_typing_its_name()
+    public void A_vm_without_disks_is_deleted_without_typing_its_name_and_the_page_goes_back_to_the_list()
     {
         Editing.Deletion = (_, options) => new DeletionPlan("web1", false, [], [], options.RemoveSnapshotsMetadata, null, false);
-        OpenDialog(out _);
+        OpenDialog(out var vm);
 
         Assert.Empty(Dialogs.FindAll("[data-testid=delete-name]"));
+        // As with libvirt's events, the VM leaves the inventory before the delete call returns.
+        Inventory.Push(new KvmPortal.Hypervisor.Inventory.VmRemoved(vm.Key));
         Dialogs.Find("[data-testid=delete-confirm]").Click();
 
         Dialogs.WaitForAssertion(() => Assert.Single(Editing.Calls));
+        var navigation = Context.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
+        Dialogs.WaitForAssertion(() => Assert.EndsWith("/vms", navigation.Uri));
     }
 }
