@@ -38,7 +38,7 @@ KVMPORTAL_RUN_PACKAGES=(
     libvirt-daemon-system libvirt-clients libvirt-daemon-driver-qemu
     qemu-system-x86 qemu-utils ovmf dnsmasq-base
     busybox-static cpio xz-utils debian-installer-12-netboot-amd64
-    postgresql-15 postgresql-client-15 procps
+    postgresql-15 postgresql-client-15 procps osinfo-db
 )
 # Extra packages for the test suite: Chromium for Playwright (fonts-liberation
 # gives pages metric-compatible sans/serif fonts; fontconfig alone may leave

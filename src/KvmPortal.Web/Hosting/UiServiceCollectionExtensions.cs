@@ -11,6 +11,7 @@ public static class UiServiceCollectionExtensions
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
         services.AddKvmPortalLocalization();
+        services.AddSingleton(new Vms.OsVariants.OsInfoCatalog());
         return services;
     }
 

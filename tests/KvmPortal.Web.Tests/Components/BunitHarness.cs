@@ -1,7 +1,11 @@
 using Bunit;
 using KvmPortal.Hypervisor.Hosts;
 using KvmPortal.Hypervisor.Inventory;
+using KvmPortal.Hypervisor.Storage;
 using KvmPortal.Hypervisor.Vms;
+using KvmPortal.Hypervisor.Vms.Create;
+using KvmPortal.Hypervisor.Vms.Edit;
+using KvmPortal.Web.Vms.OsVariants;
 using KvmPortal.Web.Data;
 using KvmPortal.Web.Hosting;
 using KvmPortal.Web.Hosts;
@@ -29,6 +33,10 @@ public abstract class BunitHarness : IAsyncLifetime
         Context.Services.AddSingleton<IVmOperations>(Operations);
         Context.Services.AddSingleton<IHostManager>(HostManager);
         Context.Services.AddSingleton<KvmPortal.Hypervisor.Networks.INetworkOperations>(Networks);
+        Context.Services.AddSingleton<IVmProvisioning>(Provisioning);
+        Context.Services.AddSingleton<IVmEditing>(Editing);
+        Context.Services.AddSingleton<IStorageQueries>(Storage);
+        Context.Services.AddSingleton(new OsInfoCatalog(Path.Combine(Path.GetTempPath(), "kvmportal-no-osinfo")));
         Context.Services.AddSingleton(TimeProvider.System);
         // The host directory is constructed for the hosts page but these tests never reach the database.
         Context.Services.AddDbContextFactory<KvmPortalDbContext>(o => o.UseNpgsql("Host=unused.invalid"));
@@ -50,6 +58,11 @@ public abstract class BunitHarness : IAsyncLifetime
     protected RecordingHostManager HostManager { get; } = new();
 
     protected RecordingNetworkOperations Networks { get; } = new();
+    protected RecordingVmProvisioning Provisioning { get; } = new();
+
+    protected RecordingVmEditing Editing { get; } = new();
+
+    protected FakeStorageQueries Storage { get; } = new();
 
     protected IRenderedComponent<MudDialogProvider> Dialogs { get; }
 
