@@ -27,6 +27,7 @@ public static class HypervisorServiceCollectionExtensions
         services.AddSingleton<IVmProvisioning, VmProvisioner>();
         services.AddSingleton<IVmEditing, VmEditor>();
         services.AddSingleton<IStorageQueries, StorageQueries>();
+        services.AddSingleton<IStorageOperations, StorageOperations>();
         return services;
     }
 }

@@ -27,6 +27,7 @@ public sealed class HypervisorHarness : IAsyncDisposable
         Provisioning = new VmProvisioner(Hosts, Inventory);
         Editing = new VmEditor(Hosts, Inventory);
         Storage = new StorageQueries(Hosts);
+        StorageOps = new StorageOperations(Hosts);
     }
 
     public HypervisorOptions Options { get; }
@@ -36,6 +37,7 @@ public sealed class HypervisorHarness : IAsyncDisposable
     public IVmProvisioning Provisioning { get; }
     public IVmEditing Editing { get; }
     public IStorageQueries Storage { get; }
+    public IStorageOperations StorageOps { get; }
     public IInventory Live => Inventory;
 
     public HostDefinition Attach(string uri, string? name = null)
