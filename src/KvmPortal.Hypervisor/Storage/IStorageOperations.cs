@@ -14,6 +14,9 @@ public interface IStorageOperations
     /// </summary>
     Task<IReadOnlyList<PoolTypeSupport>> GetPoolTypesAsync(Guid hostId, CancellationToken cancellationToken = default);
 
+    /// <summary>The number of volumes of each active pool of the host (inactive pools are missing).</summary>
+    Task<IReadOnlyDictionary<string, int>> CountVolumesAsync(Guid hostId, CancellationToken cancellationToken = default);
+
     /// <summary>Problems with the spec (including a taken name); empty when it can be defined.</summary>
     Task<IReadOnlyList<SpecProblem>> ValidatePoolAsync(Guid hostId, PoolSpec spec, CancellationToken cancellationToken = default);
 

@@ -46,6 +46,27 @@ internal sealed class StorageOperations(HostManager hosts) : IStorageOperations
         }).ToList();
     }
 
+    public Task<IReadOnlyDictionary<string, int>> CountVolumesAsync(Guid hostId, CancellationToken cancellationToken = default) =>
+        Call<IReadOnlyDictionary<string, int>>(hostId, "Count volumes", connection =>
+        {
+            var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+            var pools = connection.ListAllStoragePools(ListAllStoragePoolsFlags.Active);
+            try
+            {
+                foreach (var pool in pools)
+                {
+                    var volumes = pool.ListAllVolumes();
+                    counts[pool.Name] = volumes.Count;
+                    foreach (var volume in volumes) volume.Dispose();
+                }
+            }
+            finally
+            {
+                foreach (var pool in pools) pool.Dispose();
+            }
+            return counts;
+        }, cancellationToken);
+
     public Task<IReadOnlyList<SpecProblem>> ValidatePoolAsync(Guid hostId, PoolSpec spec, CancellationToken cancellationToken = default) =>
         Call(hostId, "Check the storage pool", connection => PoolSpecValidator.Validate(spec, PoolNames(connection)), cancellationToken);
 

@@ -36,6 +36,7 @@ public static class KvmPortalBuilderExtensions
 
         app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
         app.MapAccountEndpoints();
+        app.MapStorageEndpoints();
         app.MapKvmPortalUi();
         return app;
     }
