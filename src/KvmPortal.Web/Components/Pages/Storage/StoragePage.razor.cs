@@ -110,7 +110,7 @@ public partial class StoragePage
                 volumes = [];
             }
             if (selectedPool is not null) volumes = await Storage.ListVolumesAsync(id, selectedPool, ComponentLifetime);
-        });
+        }, clearError: false); // keep the error of the operation that asked for the reload
     }
 
     private async Task SelectPoolAsync(string pool)
@@ -209,10 +209,10 @@ public partial class StoragePage
     }
 
     /// <summary>Runs an operation, showing its failure in the user's language; true when it succeeded.</summary>
-    private async Task<bool> GuardAsync(string operation, Func<Task> action)
+    private async Task<bool> GuardAsync(string operation, Func<Task> action, bool clearError = true)
     {
         busy = true;
-        error = null;
+        if (clearError) error = null;
         try
         {
             await action();
