@@ -79,14 +79,29 @@ public sealed class FakeStorage : IStorageOperations, IStorageQueries
     public Task CopyVolumeAsync(Guid hostId, VolumeCopySpec spec, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default) =>
         Record($"copy {spec.SourcePool}/{spec.SourceName} -> {spec.TargetPool}/{spec.TargetName} {spec.Format}");
 
-    public Task UploadAsync(Guid hostId, string pool, string name, Stream source, ulong lengthBytes, bool overwrite,
-        IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default) => Record($"upload {pool}/{name}");
+    /// <summary>The bytes of each uploaded volume, by "pool/name"; downloads answer from here.</summary>
+    public ConcurrentDictionary<string, byte[]> Files { get; } = new();
+
+    public async Task UploadAsync(Guid hostId, string pool, string name, Stream source, ulong lengthBytes, bool overwrite,
+        IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        await Record($"upload {pool}/{name} {lengthBytes}");
+        using var copy = new MemoryStream();
+        await source.CopyToAsync(copy, cancellationToken);
+        Files[$"{pool}/{name}"] = copy.ToArray();
+    }
 
     public Task<VolumeDownload> PrepareDownloadAsync(Guid hostId, string pool, string name, CancellationToken cancellationToken = default) =>
-        Task.FromResult(new VolumeDownload(name, 0));
+        Files.TryGetValue($"{pool}/{name}", out var data)
+            ? Task.FromResult(new VolumeDownload(name, (ulong)data.Length))
+            : Task.FromException<VolumeDownload>(new HypervisorException($"Download volume {name}: the volume no longer exists."));
 
-    public Task DownloadAsync(Guid hostId, string pool, string name, Stream destination,
-        IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default) => Record($"download {pool}/{name}");
+    public async Task DownloadAsync(Guid hostId, string pool, string name, Stream destination,
+        IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        await Record($"download {pool}/{name}");
+        await destination.WriteAsync(Files[$"{pool}/{name}"], cancellationToken);
+    }
 }
 
 /// <summary>A fixed antiforgery token, as the server would hand to an interactive page.</summary>
