@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Threading.Channels;
 using System.Xml.Linq;
 using KvmPortal.Hypervisor.Hosts;
 using KvmPortal.Hypervisor.Vms.Create;
@@ -9,8 +10,14 @@ namespace KvmPortal.Hypervisor.Storage;
 
 internal sealed class StorageOperations(HostManager hosts) : IStorageOperations
 {
-    /// <summary>The chunk size of uploads and downloads: libvirt's stream packets carry at most 256 KiB.</summary>
-    internal const int ChunkBytes = 256 * 1024;
+    /// <summary>The most data one libvirt stream packet carries (VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX).</summary>
+    internal const int PacketPayloadBytes = 262120;
+
+    /// <summary>
+    /// The chunk size of uploads and downloads: a whole number of stream packets (about 1 MiB), so no chunk ends in a
+    /// tiny packet and each hop between threads moves four packets.
+    /// </summary>
+    internal const int ChunkBytes = 4 * PacketPayloadBytes;
 
     private static readonly TimeSpan CopyPollInterval = TimeSpan.FromMilliseconds(500);
 
@@ -453,26 +460,60 @@ internal sealed class StorageOperations(HostManager hosts) : IStorageOperations
             return (libvirtStream, total);
         }, cancellationToken);
 
-        var buffers = new[] { ArrayPool<byte>.Shared.Rent(ChunkBytes), ArrayPool<byte>.Shared.Rent(ChunkBytes) };
-        var writing = Task.CompletedTask;
+        // One thread receives from libvirt (blocking calls) into pooled chunks while this method writes the previous
+        // chunks to the destination; the bounded channel keeps at most a few chunks in flight.
+        var chunks = Channel.CreateBounded<(byte[] Buffer, int Count)>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var receiving = Task.Factory.StartNew(() =>
+        {
+            try
+            {
+                while (true)
+                {
+                    var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+                    var received = Fill(stream, buffer, ChunkBytes);
+                    if (received == 0)
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        break;
+                    }
+                    while (!chunks.Writer.TryWrite((buffer, received)))
+                    {
+                        if (!chunks.Writer.WaitToWriteAsync(stop.Token).AsTask().GetAwaiter().GetResult())
+                        {
+                            ArrayPool<byte>.Shared.Return(buffer);
+                            return;
+                        }
+                    }
+                }
+                stream.Finish();
+                chunks.Writer.TryComplete();
+            }
+            catch (Exception e)
+            {
+                chunks.Writer.TryComplete(e);
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
         var completed = false;
         try
         {
             ulong done = 0;
-            var index = 0;
-            while (true)
+            await foreach (var (buffer, count) in chunks.Reader.ReadAllAsync(CancellationToken.None))
             {
-                var buffer = buffers[index];
-                var received = await Task.Run(() => Fill(stream, buffer, ChunkBytes), CancellationToken.None);
-                await writing;
-                if (received == 0) break;
-                cancellationToken.ThrowIfCancellationRequested();
-                writing = destination.WriteAsync(buffer.AsMemory(0, received), cancellationToken).AsTask();
-                done += (ulong)received;
+                try
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    await destination.WriteAsync(buffer.AsMemory(0, count), cancellationToken);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+                done += (ulong)count;
                 progress?.Report(new TransferProgress(done, length));
-                index ^= 1;
             }
-            await Task.Run(stream.Finish, CancellationToken.None);
+            await receiving;
             completed = true;
         }
         catch (LibvirtException e)
@@ -481,18 +522,22 @@ internal sealed class StorageOperations(HostManager hosts) : IStorageOperations
         }
         finally
         {
-            try
+            if (!completed)
             {
-                await writing;
+                await stop.CancelAsync();
+                while (chunks.Reader.TryRead(out var left)) ArrayPool<byte>.Shared.Return(left.Buffer);
+                await Task.Run(stream.Abort, CancellationToken.None); // ends a blocked receive
+                try
+                {
+                    await receiving;
+                }
+                catch
+                {
+                    // the first failure is the one reported
+                }
+                while (chunks.Reader.TryRead(out var left)) ArrayPool<byte>.Shared.Return(left.Buffer);
             }
-            catch when (!completed)
-            {
-                // the first failure is the one reported
-            }
-            if (!completed) await Task.Run(stream.Dispose, CancellationToken.None); // aborts
-            else stream.Dispose();
-            ArrayPool<byte>.Shared.Return(buffers[0]);
-            ArrayPool<byte>.Shared.Return(buffers[1]);
+            stream.Dispose();
         }
     }
 
