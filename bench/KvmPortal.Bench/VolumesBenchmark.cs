@@ -93,6 +93,24 @@ public static class VolumesBenchmark
                 await storage.DeleteVolumeAsync(host.Id, poolName, ours);
                 await storage.DeleteVolumeAsync(host.Id, poolName, theirs);
             }
+            if (args.Contains("--binding"))
+            {
+                // The floor of this process: the binding alone, one thread, synchronous reads and sends.
+                Virsh("vol-create-as", poolName, "binding.img", length.ToString(), "--format", "raw");
+                var clock = Stopwatch.StartNew();
+                using (var pool = connection.LookupStoragePoolByName(poolName))
+                using (var volume = pool.LookupVolumeByName("binding.img"))
+                using (var stream = connection.NewStream())
+                using (var file = File.OpenRead(source))
+                {
+                    volume.Upload(stream, 0, (ulong)length);
+                    var buffer = new byte[StorageChunk];
+                    int n;
+                    while ((n = file.Read(buffer, 0, buffer.Length)) > 0) stream.SendAll(buffer.AsSpan(0, n));
+                    stream.Finish();
+                }
+                Console.WriteLine($"binding only, synchronous upload: {Rate(length, clock.Elapsed.TotalSeconds)}");
+            }
             var peak = Process.GetCurrentProcess().PeakWorkingSet64;
             Console.WriteLine($"upload:   KvmPortal {Rate(length, bestUpOurs)}, virsh vol-upload {Rate(length, bestUpVirsh)}, ratio {bestUpVirsh / bestUpOurs:F2} (target >= 0.80)");
             Console.WriteLine($"download: KvmPortal {Rate(length, bestDownOurs)}, virsh vol-download {Rate(length, bestDownVirsh)}, ratio {bestDownVirsh / bestDownOurs:F2} (target >= 0.80)");
@@ -114,6 +132,8 @@ public static class VolumesBenchmark
             Directory.Delete(work, recursive: true);
         }
     }
+
+    private const int StorageChunk = 4 * 262120;
 
     private static string Rate(long bytes, double seconds) => $"{bytes / seconds / (1 << 20),7:F0} MiB/s ({seconds:F2} s)";
 
