@@ -125,7 +125,10 @@ public sealed class StorageOperationsTests
             await Assert.ThrowsAsync<HypervisorException>(() => ops.DeletePoolAsync(host.Id, pool, deleteStorage: true));
 
             TestDomains.Remove(connection, vm);
+            var backing = await Assert.ThrowsAsync<HypervisorException>(() => ops.DeleteVolumeAsync(host.Id, pool, "base.qcow2"));
+            Assert.Contains("backing file of overlay.qcow2", backing.Message);
             await ops.DeleteVolumeAsync(host.Id, pool, "overlay.qcow2");
+            await ops.DeleteVolumeAsync(host.Id, pool, "base.qcow2");
             Assert.DoesNotContain("overlay.qcow2", storage.VolumeNames());
         }
         finally

@@ -51,7 +51,7 @@ public interface IStorageOperations
     /// <summary>Overwrites the volume with zeroes; refused while a defined VM uses it.</summary>
     Task WipeVolumeAsync(Guid hostId, string pool, string name, CancellationToken cancellationToken = default);
 
-    /// <summary>Deletes the volume; refused while a defined VM uses it, naming the VMs.</summary>
+    /// <summary>Deletes the volume; refused while a defined VM uses it (naming the VMs) or another volume of the pool is its overlay.</summary>
     Task DeleteVolumeAsync(Guid hostId, string pool, string name, CancellationToken cancellationToken = default);
 
     /// <summary>Like <c>qemu-img info --backing-chain</c>, from libvirt's volume XML.</summary>

@@ -213,6 +213,7 @@ internal sealed class StorageOperations(HostManager hosts) : IStorageOperations
         OnVolume(hostId, pool, name, $"Delete volume {name}", (connection, volume) =>
         {
             RefuseInUse(connection, $"Delete volume {name}", pool, volume);
+            RefuseIfBacking(pool, volume, $"Delete volume {name}");
             volume.Delete();
         }, cancellationToken);
 
@@ -626,6 +627,26 @@ internal sealed class StorageOperations(HostManager hosts) : IStorageOperations
     {
         var users = DiskUsers.Read(connection).Of(volume.GetPath(), pool, volume.Name);
         if (users.Count > 0) throw InUse(what, volume.Name, users);
+    }
+
+    /// <summary>Refuses when another volume of the pool is a copy-on-write overlay of this one.</summary>
+    private static void RefuseIfBacking(string pool, StorageVolume volume, string what)
+    {
+        var path = volume.GetPath();
+        using var storagePool = volume.GetPool();
+        var volumes = storagePool.ListAllVolumes();
+        try
+        {
+            var overlays = volumes
+                .Where(v => (string?)XElement.Parse(v.GetXmlDescription()).Element("backingStore")?.Element("path") == path)
+                .Select(v => v.Name).ToList();
+            if (overlays.Count > 0)
+                throw new HypervisorException($"{what}: volume {volume.Name} is the backing file of {string.Join(", ", overlays)} in pool {pool}; delete those first.");
+        }
+        finally
+        {
+            foreach (var v in volumes) v.Dispose();
+        }
     }
 
     private static HypervisorException InUse(string what, string volume, IReadOnlyList<VolumeUser> users)
