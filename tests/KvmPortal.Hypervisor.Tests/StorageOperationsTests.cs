@@ -161,6 +161,10 @@ public sealed class StorageOperationsTests
             ops.UploadAsync(host.Id, storage.PoolName, "disk.img", new MemoryStream(data), (ulong)data.Length, overwrite: false));
         Assert.Contains("already exists", exists.Message);
 
+        var smaller = RandomNumberGenerator.GetBytes(1024 * 1024 + 3);
+        await ops.UploadAsync(host.Id, storage.PoolName, "disk.img", new MemoryStream(smaller), (ulong)smaller.Length, overwrite: true);
+        Assert.Equal(smaller, await File.ReadAllBytesAsync(Path.Combine(storage.PoolPath, "disk.img")));
+
         using var cancel = new CancellationTokenSource();
         var source = new StallingStream(data, stallAfter: 1024 * 1024);
         var upload = ops.UploadAsync(host.Id, storage.PoolName, "cancelled.iso", source, (ulong)data.Length, overwrite: false, cancellationToken: cancel.Token);

@@ -66,7 +66,7 @@ public interface IStorageOperations
     /// <summary>
     /// Streams <paramref name="lengthBytes"/> bytes from <paramref name="source"/> into a volume through a libvirt
     /// stream (works for remote hosts). A new volume is created (raw; libvirt detects ISO/qcow2 content on refresh);
-    /// with <paramref name="overwrite"/> an existing unused volume is replaced. When the upload fails or is
+    /// with <paramref name="overwrite"/> an existing unused volume is deleted and created anew. When the upload fails or is
     /// cancelled, the volume is deleted, so nothing half-written looks complete.
     /// </summary>
     Task UploadAsync(Guid hostId, string pool, string name, Stream source, ulong lengthBytes, bool overwrite,

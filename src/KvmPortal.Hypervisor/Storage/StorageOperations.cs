@@ -299,24 +299,27 @@ internal sealed class StorageOperations(HostManager hosts) : IStorageOperations
         var (volume, stream) = await Call(hostId, what, connection =>
         {
             using var storagePool = ActivePool(connection, pool);
-            StorageVolume target;
+            var available = storagePool.GetInfo().AvailableBytes;
             if (VolumeExists(storagePool, name))
             {
                 if (!overwrite) throw new HypervisorException($"{what}: a volume called \"{name}\" already exists in pool {pool}.");
-                target = storagePool.LookupVolumeByName(name);
-                RefuseInUse(connection, what, pool, target);
-                if (target.GetInfo().CapacityBytes < lengthBytes) target.Resize(lengthBytes);
-            }
-            else
-            {
-                var available = storagePool.GetInfo().AvailableBytes;
+                // Replaced, not written over: a smaller file must not keep the old volume's tail.
+                using var old = storagePool.LookupVolumeByName(name);
+                RefuseInUse(connection, what, pool, old);
+                RefuseIfBacking(pool, old, what);
+                available += old.GetInfo().AllocationBytes;
                 if (lengthBytes > available)
                     throw new HypervisorException($"{what}: the file has {lengthBytes} bytes but pool {pool} has only {available} bytes free.");
-                target = storagePool.CreateVolume(new XElement("volume", new XElement("name", name),
-                    new XElement("capacity", new XAttribute("unit", "bytes"), lengthBytes),
-                    new XElement("allocation", new XAttribute("unit", "bytes"), 0),
-                    new XElement("target", new XElement("format", new XAttribute("type", "raw")))).ToString());
+                old.Delete();
             }
+            else if (lengthBytes > available)
+            {
+                throw new HypervisorException($"{what}: the file has {lengthBytes} bytes but pool {pool} has only {available} bytes free.");
+            }
+            var target = storagePool.CreateVolume(new XElement("volume", new XElement("name", name),
+                new XElement("capacity", new XAttribute("unit", "bytes"), lengthBytes),
+                new XElement("allocation", new XAttribute("unit", "bytes"), 0),
+                new XElement("target", new XElement("format", new XAttribute("type", "raw")))).ToString());
             var libvirtStream = connection.NewStream();
             try
             {
