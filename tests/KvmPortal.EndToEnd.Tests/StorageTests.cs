@@ -70,21 +70,16 @@ public sealed class StorageTests
         }
         finally
         {
-            try
+            // Stop and undefine the pool; its directory (with the volumes) goes below.
+            foreach (var command in new[] { "pool-destroy", "pool-undefine" })
             {
-                foreach (var volume in (await Virsh.RunAsync("vol-list", "--pool", poolName, "--name")).Split('\n', StringSplitOptions.RemoveEmptyEntries))
-                    await Virsh.RunAsync("vol-delete", "--pool", poolName, volume.Trim());
-                await Virsh.RunAsync("pool-destroy", poolName);
-            }
-            catch (InvalidOperationException)
-            {
-            }
-            try
-            {
-                await Virsh.RunAsync("pool-undefine", poolName);
-            }
-            catch (InvalidOperationException)
-            {
+                try
+                {
+                    await Virsh.RunAsync(command, poolName);
+                }
+                catch (InvalidOperationException)
+                {
+                }
             }
             if (Directory.Exists(poolPath)) Directory.Delete(poolPath, recursive: true);
         }
