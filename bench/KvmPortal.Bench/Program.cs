@@ -4,11 +4,13 @@ using KvmPortal.Bench;
 return args switch
 {
     ["inventory", ..] => await InventoryBenchmark.RunAsync(args[1..]),
+    ["volumes", ..] => await VolumesBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
 static int Usage()
 {
     Console.Error.WriteLine("usage: bench/run.sh inventory [--hosts N] [--vms N] [--runs N]");
+    Console.Error.WriteLine("       bench/run.sh volumes [--mib 1024] [--runs 2]");
     return 2;
 }

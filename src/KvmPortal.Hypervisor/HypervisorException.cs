@@ -47,4 +47,7 @@ public enum HypervisorErrorKind
 
     /// <summary>The VM's host is not known to the dashboard (removed?).</summary>
     HostUnknown,
+
+    /// <summary>A defined VM uses the volume. Arguments: the volume's name, the VMs' names.</summary>
+    VolumeInUse,
 }

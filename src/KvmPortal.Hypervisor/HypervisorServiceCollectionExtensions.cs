@@ -31,6 +31,7 @@ public static class HypervisorServiceCollectionExtensions
         services.AddSingleton<IVmEditing, VmEditor>();
         services.AddSingleton<IStorageQueries, StorageQueries>();
         services.AddSingleton<INetworkOperations, NetworkOperations>();
+        services.AddSingleton<IStorageOperations, StorageOperations>();
         return services;
     }
 }

@@ -42,4 +42,14 @@ public sealed unsafe partial class Connection
     /// </summary>
     public StorageVolume LookupStorageVolumeByPath(string path) =>
         StorageVolume.Wrap(this, NativeMethods.virStorageVolLookupByPath(Handle, path));
+
+    /// <summary>
+    /// The pool types this host's libvirt supports and their formats (virConnectGetStoragePoolCapabilities,
+    /// libvirt 5.2 and later), as XML: &lt;storagepoolCapabilities&gt;&lt;pool type='dir' supported='yes'&gt;...
+    /// </summary>
+    public string GetStoragePoolCapabilities() =>
+        NativeMethods.virConnectGetStoragePoolCapabilities(Handle, 0) ?? throw LibvirtException.FromLastError();
+
+    /// <summary>A new blocking stream on this connection, for volume uploads and downloads.</summary>
+    public Stream NewStream() => Stream.Create(this);
 }

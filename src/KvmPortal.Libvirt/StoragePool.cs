@@ -113,6 +113,13 @@ public sealed unsafe class StoragePool : IDisposable
     public StorageVolume CreateVolume(string xml, StorageVolumeCreateFlags flags = StorageVolumeCreateFlags.None) =>
         StorageVolume.Wrap(Connection, NativeMethods.virStorageVolCreateXML(_handle, xml, (uint)flags));
 
+    /// <summary>
+    /// Creates a volume described by <paramref name="xml"/> as a copy of <paramref name="source"/>, which may be in
+    /// another pool and another format (virStorageVolCreateXMLFrom). Blocks until the copy is done.
+    /// </summary>
+    public StorageVolume CreateVolumeFrom(string xml, StorageVolume source, StorageVolumeCreateFlags flags = StorageVolumeCreateFlags.None) =>
+        StorageVolume.Wrap(Connection, NativeMethods.virStorageVolCreateXMLFrom(_handle, xml, source.Handle, (uint)flags));
+
     /// <summary>Releases this reference to the pool; the pool itself is unaffected.</summary>
     public void Dispose() => _handle.Dispose();
 

@@ -62,6 +62,34 @@ public sealed class StorageVolume : IDisposable
         }
     }
 
+    /// <summary>
+    /// Starts an upload into the volume over <paramref name="stream"/> (virStorageVolUpload): send the data, then
+    /// <see cref="Stream.Finish"/>. A <paramref name="length"/> of 0 means up to the end of the volume.
+    /// </summary>
+    public void Upload(Stream stream, ulong offset, ulong length, StorageVolumeTransferFlags flags = StorageVolumeTransferFlags.None) =>
+        Check(NativeMethods.virStorageVolUpload(_handle, stream.Handle, offset, length, (uint)flags));
+
+    /// <summary>
+    /// Starts a download of the volume over <paramref name="stream"/> (virStorageVolDownload): receive until 0, then
+    /// <see cref="Stream.Finish"/>. A <paramref name="length"/> of 0 means up to the end of the volume.
+    /// </summary>
+    public void Download(Stream stream, ulong offset, ulong length, StorageVolumeTransferFlags flags = StorageVolumeTransferFlags.None) =>
+        Check(NativeMethods.virStorageVolDownload(_handle, stream.Handle, offset, length, (uint)flags));
+
+    /// <summary>Changes the volume's capacity (virtual size); shrinking needs <see cref="StorageVolumeResizeFlags.Shrink"/>.</summary>
+    public void Resize(ulong capacityBytes, StorageVolumeResizeFlags flags = StorageVolumeResizeFlags.None) =>
+        Check(NativeMethods.virStorageVolResize(_handle, capacityBytes, (uint)flags));
+
+    /// <summary>Overwrites the volume's data with the algorithm's pattern (zeroes by default).</summary>
+    public void Wipe(StorageVolumeWipeAlgorithm algorithm = StorageVolumeWipeAlgorithm.Zero) =>
+        Check(algorithm == StorageVolumeWipeAlgorithm.Zero
+            ? NativeMethods.virStorageVolWipe(_handle, 0)
+            : NativeMethods.virStorageVolWipePattern(_handle, (uint)algorithm, 0));
+
+    internal StorageVolumeHandle Handle => _handle;
+
+    private static int Check(int result) => result < 0 ? throw LibvirtException.FromLastError() : result;
+
     /// <summary>Releases this reference to the volume; the volume itself is unaffected.</summary>
     public void Dispose() => _handle.Dispose();
 

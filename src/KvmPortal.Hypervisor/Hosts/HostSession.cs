@@ -158,13 +158,15 @@ internal sealed class HostSession : IAsyncDisposable
         connection.SetKeepAlive(_options.KeepAliveIntervalSeconds, (uint)_options.KeepAliveCount);
         using var lifecycle = connection.SubscribeDomainLifecycle(events.Writer);
         using var networkLifecycle = connection.SubscribeNetworkLifecycle(_networkEvents.Writer);
-        await Task.Run(() => Synchronize(connection), stop).WaitAsync(stop);
-        _logger.LogInformation("Host {Host} ({Uri}) is online", Host.Name, Host.Uri);
 
+        // Set before Synchronize publishes "online", so a caller who sees the host online can call it at once.
         Volatile.Write(ref _connection, connection);
         var closing = closed.Reader.ReadAsync(stop).AsTask();
         try
         {
+            await Task.Run(() => Synchronize(connection), stop).WaitAsync(stop);
+            _logger.LogInformation("Host {Host} ({Uri}) is online", Host.Name, Host.Uri);
+
             using var timer = new PeriodicTimer(_options.StatsInterval, _clock);
             var tick = timer.WaitForNextTickAsync(stop).AsTask();
             var domainChanged = WaitForDomainChangeAsync(events.Reader, stop);

@@ -99,7 +99,7 @@ public static class ConsoleProxyEndpoints
             }
             finally
             {
-                if (session.Disconnect.IsCancellationRequested && !aborted.IsCancellationRequested)
+                if (session.DisconnectedByAdministrator)
                     ended = "disconnected by an administrator";
                 logger.LogInformation("Console of VM {Vm} for user {User} ended: {Reason}; {ToClient} bytes to the browser, {ToServer} to the VM",
                     vmName, userId, ended, counters.ToClient, counters.ToServer);

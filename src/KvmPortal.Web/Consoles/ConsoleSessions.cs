@@ -25,6 +25,9 @@ public sealed class LiveConsoleSession(ConsoleSessionRecord record, RelayCounter
     public RelayCounters Counters { get; } = counters;
     internal ConsoleSessionRecord Record => record;
     internal CancellationTokenSource Disconnect => disconnect;
+
+    /// <summary>True once an administrator ended the session (rather than the browser or the VM).</summary>
+    public bool DisconnectedByAdministrator { get; internal set; }
 }
 
 /// <summary>
@@ -88,6 +91,7 @@ public sealed class ConsoleSessions(IDbContextFactory<KvmPortalDbContext> contex
         if (!_open.TryGetValue(sessionId, out var session)) return false;
         try
         {
+            session.DisconnectedByAdministrator = true;
             session.Disconnect.Cancel();
         }
         catch (ObjectDisposedException)

@@ -40,6 +40,7 @@ public static class KvmPortalBuilderExtensions
         app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapConsoleProxy();
+        app.MapStorageEndpoints();
         app.MapKvmPortalUi();
         return app;
     }

@@ -29,6 +29,7 @@ public sealed class HypervisorHarness : IAsyncDisposable
         Editing = new VmEditor(Hosts, Inventory);
         Storage = new StorageQueries(Hosts);
         Networks = new NetworkOperations(Hosts, Inventory);
+        StorageOps = new StorageOperations(Hosts);
     }
 
     public HypervisorOptions Options { get; }
@@ -39,6 +40,7 @@ public sealed class HypervisorHarness : IAsyncDisposable
     public IVmEditing Editing { get; }
     public IStorageQueries Storage { get; }
     public INetworkOperations Networks { get; }
+    public IStorageOperations StorageOps { get; }
     public IInventory Live => Inventory;
 
     public HostDefinition Attach(string uri, string? name = null)

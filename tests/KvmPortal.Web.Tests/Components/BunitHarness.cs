@@ -41,6 +41,7 @@ public abstract class BunitHarness : IAsyncLifetime
         // The host directory is constructed for the hosts page but these tests never reach the database.
         Context.Services.AddDbContextFactory<KvmPortalDbContext>(o => o.UseNpgsql("Host=unused.invalid"));
         Context.Services.AddSingleton<HostDirectory>();
+        AddServices(Context.Services);
 
         // As in a connected circuit (the pages disable their buttons while prerendered).
         Context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
@@ -50,6 +51,11 @@ public abstract class BunitHarness : IAsyncLifetime
     }
 
     protected BunitContext Context { get; } = new();
+
+    /// <summary>Registers a test class's own fakes before anything is rendered (derived field initializers have run).</summary>
+    protected virtual void AddServices(IServiceCollection services)
+    {
+    }
 
     protected FakeInventory Inventory { get; } = new();
 

@@ -41,6 +41,8 @@ public sealed class KvmPortalAppFixture : WebApplicationFactory<Program>, IAsync
 
     public RecordingVmOperations VmOperations { get; } = new();
 
+    public FakeStorage Storage { get; } = new();
+
     public async Task InitializeAsync()
     {
         await using (var connection = new NpgsqlConnection(serverConnectionString))
@@ -66,6 +68,8 @@ public sealed class KvmPortalAppFixture : WebApplicationFactory<Program>, IAsync
             services.AddSingleton<IInventory>(Inventory);
             services.AddSingleton<IHostManager>(HostManager);
             services.AddSingleton<IVmOperations>(VmOperations);
+            services.RemoveAll<KvmPortal.Hypervisor.Storage.IStorageOperations>();
+            services.AddSingleton<KvmPortal.Hypervisor.Storage.IStorageOperations>(Storage);
         });
     }
 

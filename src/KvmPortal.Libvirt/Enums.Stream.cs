@@ -1,0 +1,36 @@
+namespace KvmPortal.Libvirt;
+
+// Values are those of libvirt-stream.h and libvirt-storage.h (libvirt 9.0).
+
+/// <summary>virStorageVolResizeFlags.</summary>
+[Flags]
+public enum StorageVolumeResizeFlags : uint
+{
+    None = 0,
+    Allocate = 1 << 0,
+    Delta = 1 << 1,
+    Shrink = 1 << 2,
+}
+
+/// <summary>virStorageVolWipeAlgorithm.</summary>
+public enum StorageVolumeWipeAlgorithm : uint
+{
+    Zero = 0,
+    Nnsa = 1,
+    Dod = 2,
+    Bsi = 3,
+    Gutmann = 4,
+    Schneier = 5,
+    Pfitzner7 = 6,
+    Pfitzner33 = 7,
+    Random = 8,
+    Trim = 9,
+}
+
+/// <summary>virStorageVolUploadFlags / virStorageVolDownloadFlags.</summary>
+[Flags]
+public enum StorageVolumeTransferFlags : uint
+{
+    None = 0,
+    SparseStream = 1 << 0,
+}

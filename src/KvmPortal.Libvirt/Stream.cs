@@ -1,0 +1,101 @@
+using KvmPortal.Libvirt.Interop;
+
+namespace KvmPortal.Libvirt;
+
+/// <summary>
+/// A blocking libvirt data stream (virStreamPtr), e.g. for a volume upload or download. Send or receive, then
+/// <see cref="Finish"/> (success) or <see cref="Abort"/> (failure); disposing an unfinished stream aborts it.
+/// Not thread-safe: one thread drives a stream at a time.
+/// </summary>
+public sealed unsafe class Stream : IDisposable
+{
+    private readonly StreamHandle _handle;
+    private bool _done;
+
+    private Stream(Connection connection, StreamHandle handle)
+    {
+        Connection = connection;
+        _handle = handle;
+    }
+
+    public Connection Connection { get; }
+
+    internal StreamHandle Handle => _handle;
+
+    /// <summary>Creates a blocking stream on the connection (virStreamNew with flags 0).</summary>
+    public static Stream Create(Connection connection)
+    {
+        var handle = NativeMethods.virStreamNew(connection.Handle, 0);
+        if (handle.IsInvalid)
+        {
+            var error = LibvirtException.FromLastError();
+            handle.Dispose();
+            throw error;
+        }
+        return new Stream(connection, handle);
+    }
+
+    /// <summary>Sends all of <paramref name="data"/>, looping over partial sends.</summary>
+    public void SendAll(ReadOnlySpan<byte> data)
+    {
+        while (!data.IsEmpty)
+        {
+            int sent;
+            fixed (byte* pointer = data)
+            {
+                sent = NativeMethods.virStreamSend(_handle, pointer, (nuint)data.Length);
+            }
+            if (sent < 0)
+            {
+                throw LibvirtException.FromLastError();
+            }
+            data = data[sent..];
+        }
+    }
+
+    /// <summary>Receives up to <paramref name="buffer"/>'s length; 0 means the end of the stream.</summary>
+    public int Receive(Span<byte> buffer)
+    {
+        int received;
+        fixed (byte* pointer = buffer)
+        {
+            received = NativeMethods.virStreamRecv(_handle, pointer, (nuint)buffer.Length);
+        }
+        return received < 0 ? throw LibvirtException.FromLastError() : received;
+    }
+
+    /// <summary>Completes the transfer; for an upload, libvirt reports here whether the data arrived.</summary>
+    public void Finish()
+    {
+        _done = true;
+        if (NativeMethods.virStreamFinish(_handle) < 0)
+        {
+            throw LibvirtException.FromLastError();
+        }
+    }
+
+    /// <summary>Cancels the transfer.</summary>
+    public void Abort()
+    {
+        if (_done)
+        {
+            return;
+        }
+        _done = true;
+        if (NativeMethods.virStreamAbort(_handle) < 0)
+        {
+            throw LibvirtException.FromLastError();
+        }
+    }
+
+    /// <summary>Aborts an unfinished stream, then releases it.</summary>
+    public void Dispose()
+    {
+        if (!_done && !_handle.IsClosed)
+        {
+            _done = true;
+            _ = NativeMethods.virStreamAbort(_handle); // best effort: the transfer is being abandoned
+        }
+        _handle.Dispose();
+    }
+}

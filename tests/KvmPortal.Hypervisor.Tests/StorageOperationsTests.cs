@@ -1,0 +1,242 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Xml.Linq;
+using KvmPortal.Hypervisor.Hosts;
+using KvmPortal.Hypervisor.Storage;
+using KvmPortal.Hypervisor.Tests.Support;
+using KvmPortal.Hypervisor.Vms.Create;
+
+namespace KvmPortal.Hypervisor.Tests;
+
+/// <summary>
+/// Pool and volume operations through the service layer on qemu:///system, in temporary kvmportal-test-* pools under
+/// /var/lib/libvirt/images that are always removed.
+/// </summary>
+[Collection(SystemDaemonCollection.Name)]
+public sealed class StorageOperationsTests
+{
+    [Fact]
+    public async Task Dir_pool_is_defined_built_started_and_deleted_with_its_volumes()
+    {
+        await using var hypervisor = new HypervisorHarness();
+        var host = hypervisor.Attach(TestDomains.SystemUri);
+        await hypervisor.Live.WaitForHostAsync(host, HostStatus.Online);
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var spec = new PoolSpec { Name = "kvmportal-test-pool-" + suffix, Type = PoolType.Dir, TargetPath = "/var/lib/libvirt/images/kvmportal-test-" + suffix };
+        try
+        {
+            var types = await hypervisor.StorageOps.GetPoolTypesAsync(host.Id);
+            Assert.True(types.Single(t => t.Type == PoolType.Dir).Supported);
+            Assert.All(types.Where(t => !t.Supported), t => Assert.False(string.IsNullOrEmpty(t.Reason)));
+
+            Assert.Empty(await hypervisor.StorageOps.ValidatePoolAsync(host.Id, spec));
+            var plan = hypervisor.StorageOps.PreviewPool(spec);
+            Assert.True(plan.NeedsBuild);
+            Assert.Equal(spec.TargetPath, XElement.Parse(plan.Xml).Element("target")!.Element("path")!.Value);
+
+            await hypervisor.StorageOps.DefinePoolAsync(host.Id, spec, build: true, start: true, autostart: true);
+            Assert.Contains(await hypervisor.StorageOps.ValidatePoolAsync(host.Id, spec), p => p.Field == "Name");
+            var pool = (await hypervisor.Storage.ListPoolsAsync(host.Id)).Single(p => p.Name == spec.Name);
+            Assert.Equal(PoolState.Running, pool.State);
+            Assert.True(pool.Autostart);
+            Assert.True(Directory.Exists(spec.TargetPath));
+
+            await hypervisor.StorageOps.CreateVolumeAsync(host.Id, new VolumeSpec(spec.Name, "a.raw", 1 << 20, VolumeFormat.Raw));
+            await hypervisor.StorageOps.StopPoolAsync(host.Id, spec.Name);
+            await hypervisor.StorageOps.StartPoolAsync(host.Id, spec.Name);
+            await hypervisor.StorageOps.RefreshPoolAsync(host.Id, spec.Name);
+            await hypervisor.StorageOps.SetPoolAutostartAsync(host.Id, spec.Name, false);
+
+            await hypervisor.StorageOps.DeletePoolAsync(host.Id, spec.Name, deleteStorage: true);
+            Assert.DoesNotContain(await hypervisor.Storage.ListPoolsAsync(host.Id), p => p.Name == spec.Name);
+            Assert.False(Directory.Exists(spec.TargetPath));
+        }
+        finally
+        {
+            using var connection = TestDomains.OpenSystem();
+            try
+            {
+                using var pool = connection.LookupStoragePoolByName(spec.Name);
+                if (pool.IsActive) pool.Destroy();
+                pool.Undefine();
+            }
+            catch (Libvirt.LibvirtException)
+            {
+            }
+            if (Directory.Exists(spec.TargetPath)) Directory.Delete(spec.TargetPath, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Volumes_are_created_resized_copied_and_refused_deletion_while_in_use()
+    {
+        using var storage = new TestStorage();
+        await using var hypervisor = new HypervisorHarness();
+        var host = hypervisor.Attach(TestDomains.SystemUri);
+        await hypervisor.Live.WaitForHostAsync(host, HostStatus.Online);
+        var ops = hypervisor.StorageOps;
+        var pool = storage.PoolName;
+        var vm = TestDomains.NewName();
+        using var connection = TestDomains.OpenSystem();
+        try
+        {
+            await ops.CreateVolumeAsync(host.Id, new VolumeSpec(pool, "plain.raw", 8 << 20, VolumeFormat.Raw, Preallocation.Full));
+            await ops.CreateVolumeAsync(host.Id, new VolumeSpec(pool, "base.qcow2", 16 << 20, VolumeFormat.Qcow2, Preallocation.Metadata));
+            await ops.CreateVolumeAsync(host.Id, new VolumeSpec(pool, "overlay.qcow2", 0, VolumeFormat.Qcow2, BackingVolume: new VolumeRef(pool, "base.qcow2")));
+            Assert.Contains(await ops.ValidateVolumeAsync(host.Id, new VolumeSpec(pool, "plain.raw", 1 << 20)), p => p.Field == "Name");
+            Assert.Contains(await ops.ValidateVolumeAsync(host.Id, new VolumeSpec(pool, "x", 1 << 20, VolumeFormat.Raw, BackingVolume: new VolumeRef(pool, "base.qcow2"))), p => p.Field == "Format");
+
+            var volumes = await ops.ListVolumesAsync(host.Id, pool);
+            var overlay = volumes.Single(v => v.Name == "overlay.qcow2");
+            Assert.Equal("qcow2", overlay.Format);
+            Assert.Equal(16UL << 20, overlay.CapacityBytes);
+            Assert.EndsWith("/base.qcow2", overlay.BackingPath);
+            Assert.Equal(8UL << 20, volumes.Single(v => v.Name == "plain.raw").AllocationBytes);
+
+            var info = await ops.GetVolumeInfoAsync(host.Id, pool, "overlay.qcow2");
+            Assert.Equal("qcow2", Assert.Single(info.BackingChain).Format);
+            Assert.Equal("qcow2", QemuImg(overlay.Path).GetProperty("format").GetString());
+
+            await ops.ResizeVolumeAsync(host.Id, pool, "base.qcow2", 32 << 20, allowShrink: false);
+            var shrink = await Assert.ThrowsAsync<HypervisorException>(() => ops.ResizeVolumeAsync(host.Id, pool, "plain.raw", 4 << 20, allowShrink: false));
+            Assert.Contains("shrink", shrink.Message);
+            // libvirt itself refuses to shrink below the allocation of a fully preallocated volume; a sparse one shrinks
+            var refusedShrink = await Assert.ThrowsAsync<HypervisorException>(() => ops.ResizeVolumeAsync(host.Id, pool, "plain.raw", 4 << 20, allowShrink: true));
+            Assert.Contains("shrink", refusedShrink.LibvirtMessage);
+            await ops.CreateVolumeAsync(host.Id, new VolumeSpec(pool, "sparse.raw", 8 << 20, VolumeFormat.Raw));
+            await ops.ResizeVolumeAsync(host.Id, pool, "sparse.raw", 4 << 20, allowShrink: true);
+            Assert.Equal(4UL << 20, (await ops.GetVolumeInfoAsync(host.Id, pool, "sparse.raw")).CapacityBytes);
+            await ops.WipeVolumeAsync(host.Id, pool, "plain.raw");
+
+            var reports = new List<TransferProgress>();
+            await ops.CopyVolumeAsync(host.Id, new VolumeCopySpec(pool, "base.qcow2", pool, "converted.raw", VolumeFormat.Raw), new SyncProgress(reports.Add));
+            var converted = QemuImg(Path.Combine(storage.PoolPath, "converted.raw"));
+            Assert.Equal("raw", converted.GetProperty("format").GetString());
+            Assert.Equal(32L << 20, converted.GetProperty("virtual-size").GetInt64());
+            Assert.Equal(1.0, reports[^1].Fraction);
+
+            connection.DefineDomain(new XElement(XElement.Parse(TestDomains.TinyDomainXml(vm))) is var domain
+                ? AddDisk(domain, Path.Combine(storage.PoolPath, "overlay.qcow2")) : "").Dispose();
+            var refused = await Assert.ThrowsAsync<HypervisorException>(() => ops.DeleteVolumeAsync(host.Id, pool, "overlay.qcow2"));
+            Assert.Equal(HypervisorErrorKind.VolumeInUse, refused.Kind);
+            Assert.Contains(vm, refused.Message);
+            Assert.Equal(vm, Assert.Single((await ops.ListVolumesAsync(host.Id, pool)).Single(v => v.Name == "overlay.qcow2").UsedBy).VmName);
+            await Assert.ThrowsAsync<HypervisorException>(() => ops.DeletePoolAsync(host.Id, pool, deleteStorage: true));
+
+            TestDomains.Remove(connection, vm);
+            var backing = await Assert.ThrowsAsync<HypervisorException>(() => ops.DeleteVolumeAsync(host.Id, pool, "base.qcow2"));
+            Assert.Contains("backing file of overlay.qcow2", backing.Message);
+            await ops.DeleteVolumeAsync(host.Id, pool, "overlay.qcow2");
+            await ops.DeleteVolumeAsync(host.Id, pool, "base.qcow2");
+            Assert.DoesNotContain("overlay.qcow2", storage.VolumeNames());
+        }
+        finally
+        {
+            TestDomains.Remove(connection, vm);
+        }
+    }
+
+    [Fact]
+    public async Task Upload_and_download_round_trip_and_a_cancelled_upload_leaves_no_volume()
+    {
+        using var storage = new TestStorage();
+        await using var hypervisor = new HypervisorHarness();
+        var host = hypervisor.Attach(TestDomains.SystemUri);
+        await hypervisor.Live.WaitForHostAsync(host, HostStatus.Online);
+        var ops = hypervisor.StorageOps;
+        var data = RandomNumberGenerator.GetBytes(5 * 1024 * 1024 + 777);
+
+        var reports = new List<TransferProgress>();
+        await ops.UploadAsync(host.Id, storage.PoolName, "disk.img", new MemoryStream(data), (ulong)data.Length, overwrite: false, new SyncProgress(reports.Add));
+        Assert.Equal((ulong)data.Length, reports[^1].DoneBytes);
+
+        var prepared = await ops.PrepareDownloadAsync(host.Id, storage.PoolName, "disk.img");
+        Assert.Equal((ulong)data.Length, prepared.LengthBytes);
+        using var downloaded = new MemoryStream();
+        await ops.DownloadAsync(host.Id, storage.PoolName, "disk.img", downloaded);
+        Assert.Equal(SHA256.HashData(data), SHA256.HashData(downloaded.ToArray()));
+
+        var exists = await Assert.ThrowsAsync<HypervisorException>(() =>
+            ops.UploadAsync(host.Id, storage.PoolName, "disk.img", new MemoryStream(data), (ulong)data.Length, overwrite: false));
+        Assert.Contains("already exists", exists.Message);
+
+        var smaller = RandomNumberGenerator.GetBytes(1024 * 1024 + 3);
+        await ops.UploadAsync(host.Id, storage.PoolName, "disk.img", new MemoryStream(smaller), (ulong)smaller.Length, overwrite: true);
+        Assert.Equal(smaller, await File.ReadAllBytesAsync(Path.Combine(storage.PoolPath, "disk.img")));
+
+        using var cancel = new CancellationTokenSource();
+        var source = new StallingStream(data, stallAfter: 1024 * 1024);
+        var upload = ops.UploadAsync(host.Id, storage.PoolName, "cancelled.iso", source, (ulong)data.Length, overwrite: false, cancellationToken: cancel.Token);
+        await source.Stalled.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Contains("cancelled.iso", storage.VolumeNames());
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => upload);
+        Assert.DoesNotContain("cancelled.iso", storage.VolumeNames());
+
+        var shortSource = new MemoryStream(data, 0, 1000);
+        await Assert.ThrowsAsync<HypervisorException>(() => ops.UploadAsync(host.Id, storage.PoolName, "short.img", shortSource, 5000, overwrite: false));
+        Assert.DoesNotContain("short.img", storage.VolumeNames());
+    }
+
+    private static string AddDisk(XElement domain, string path)
+    {
+        domain.Element("devices")!.AddFirst(new XElement("disk", new XAttribute("type", "file"), new XAttribute("device", "disk"),
+            new XElement("driver", new XAttribute("name", "qemu"), new XAttribute("type", "qcow2")),
+            new XElement("source", new XAttribute("file", path)),
+            new XElement("target", new XAttribute("dev", "vda"), new XAttribute("bus", "virtio"))));
+        return domain.ToString();
+    }
+
+    private static JsonElement QemuImg(string path)
+    {
+        var start = new ProcessStartInfo("qemu-img", ["info", "--output=json", "-U", path]) { RedirectStandardOutput = true };
+        using var process = Process.Start(start)!;
+        var json = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return JsonDocument.Parse(json).RootElement.Clone();
+    }
+
+    private sealed class SyncProgress(Action<TransferProgress> report) : IProgress<TransferProgress>
+    {
+        private readonly Lock _gate = new();
+
+        public void Report(TransferProgress value)
+        {
+            lock (_gate) report(value);
+        }
+    }
+
+    /// <summary>Gives <c>stallAfter</c> bytes, then waits (until cancelled) like a client that stopped sending.</summary>
+    private sealed class StallingStream(byte[] data, int stallAfter) : Stream
+    {
+        private readonly TaskCompletionSource _stalled = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _position;
+
+        public Task Stalled => _stalled.Task;
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => data.Length;
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_position >= stallAfter)
+            {
+                _stalled.TrySetResult();
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            var n = Math.Min(buffer.Length, stallAfter - _position);
+            data.AsMemory(_position, n).CopyTo(buffer);
+            _position += n;
+            return n;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+}
