@@ -74,15 +74,22 @@ public sealed class ConsoleSessions(IDbContextFactory<KvmPortalDbContext> contex
 
     public async Task EndAsync(LiveConsoleSession session, string reason)
     {
-        _open.TryRemove(session.Id, out _);
-        Changed?.Invoke();
-        await using var db = await contexts.CreateDbContextAsync();
-        await db.ConsoleSessions.Where(s => s.Id == session.Id).ExecuteUpdateAsync(s => s
-            .SetProperty(r => r.EndedAt, clock.GetUtcNow())
-            .SetProperty(r => r.BytesToClient, session.Counters.ToClient)
-            .SetProperty(r => r.BytesToServer, session.Counters.ToServer)
-            .SetProperty(r => r.EndReason, reason.Length > 256 ? reason[..256] : reason));
-        session.Disconnect.Dispose();
+        try
+        {
+            await using var db = await contexts.CreateDbContextAsync();
+            await db.ConsoleSessions.Where(s => s.Id == session.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(r => r.EndedAt, clock.GetUtcNow())
+                .SetProperty(r => r.BytesToClient, session.Counters.ToClient)
+                .SetProperty(r => r.BytesToServer, session.Counters.ToServer)
+                .SetProperty(r => r.EndReason, reason.Length > 256 ? reason[..256] : reason));
+        }
+        finally
+        {
+            // Only now, with the record complete, do pages that list ended sessions hear of it.
+            _open.TryRemove(session.Id, out _);
+            Changed?.Invoke();
+            session.Disconnect.Dispose();
+        }
     }
 
     /// <summary>Ends an open session on this instance; false when it is not (or no longer) open here.</summary>
