@@ -35,7 +35,8 @@ die() { printf 'build-demo-guest: ERROR: %s\n' "$*" >&2; exit 1; }
 warn() { printf 'build-demo-guest: WARNING: %s\n' "$*" >&2; }
 
 [[ -s "$KERNEL_SRC" && -s "$DI_INITRD" ]] || die "$KERNEL_SRC missing: install debian-installer-12-netboot-amd64"
-[[ -x "$BUSYBOX" ]] && "$BUSYBOX" --list 2>/dev/null | grep -qx init \
+# grep without -q reads the whole list: with -q it may exit early and, under pipefail, busybox's SIGPIPE fails the test.
+[[ -x "$BUSYBOX" ]] && "$BUSYBOX" --list 2>/dev/null | grep -x init >/dev/null \
     || die "$BUSYBOX missing or not a full busybox: install busybox-static"
 command -v cpio >/dev/null || die "cpio missing: install cpio"
 command -v xz >/dev/null || die "xz missing: install xz-utils"
@@ -90,7 +91,7 @@ find "$WORK/lib/modules/$KVER" -name '*.ko' -exec cp {} "$R/lib/modules/$KVER/" 
 
 # The uncompressed kernel: the XZ stream inside the bzImage (trailing data after
 # it makes xz complain, hence the check of the result instead of xz's status).
-off="$(LC_ALL=C grep -obUa $'\xfd''7zXZ' "$KERNEL_SRC" | head -n1 | cut -d: -f1)"
+off="$( { LC_ALL=C grep -obUa $'\xfd''7zXZ' "$KERNEL_SRC" || true; } | head -n1 | cut -d: -f1)"  # || true: SIGPIPE once head has its line
 [[ -n "$off" ]] || die "no XZ-compressed payload found in $KERNEL_SRC"
 tail -c +"$((off + 1))" "$KERNEL_SRC" | xz -dcq >"$WORK/vmlinux" 2>/dev/null || true
 [[ "$(head -c 4 "$WORK/vmlinux" | od -An -c | tr -d ' ')" == '177ELF' ]] \
