@@ -7,7 +7,10 @@ namespace KvmPortal.Hypervisor;
 internal static class HostCalls
 {
     public static HostSession Session(HostManager hosts, Guid hostId) =>
-        hosts.Find(hostId) ?? throw new HypervisorException("The host is not known to the dashboard (was it removed?).");
+        hosts.Find(hostId) ?? throw new HypervisorException("The host is not known to the dashboard (was it removed?).")
+        {
+            Kind = HypervisorErrorKind.HostUnknown,
+        };
 
     public static async Task<T> CallAsync<T>(HostSession session, string what, Func<Connection, T> call, CancellationToken cancellationToken)
     {
@@ -21,7 +24,11 @@ internal static class HostCalls
         }
         catch (ObjectDisposedException e)
         {
-            throw new HypervisorException($"{what} failed: host {session.Host.Name} went offline.", null, e);
+            throw new HypervisorException($"{what} failed: host {session.Host.Name} went offline.", null, e)
+            {
+                Kind = HypervisorErrorKind.HostWentOffline,
+                Arguments = [session.Host.Name],
+            };
         }
     }
 }

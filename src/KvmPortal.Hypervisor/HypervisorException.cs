@@ -30,7 +30,7 @@ public enum HypervisorErrorKind
     /// <summary>The VM no longer exists. Arguments: the host's name.</summary>
     VmGone,
 
-    /// <summary>Not possible in the VM's current state.</summary>
+    /// <summary>Not possible in the current state of the VM or network.</summary>
     InvalidState,
 
     /// <summary>The host refused access. Arguments: the host's name.</summary>
@@ -47,6 +47,12 @@ public enum HypervisorErrorKind
 
     /// <summary>The VM's host is not known to the dashboard (removed?).</summary>
     HostUnknown,
+
+    /// <summary>The network no longer exists. Arguments: the host's name.</summary>
+    NetworkGone,
+
+    /// <summary>A network with the same name or UUID exists already. Arguments: the host's name.</summary>
+    NetworkExists,
 
     /// <summary>A defined VM uses the volume. Arguments: the volume's name, the VMs' names.</summary>
     VolumeInUse,

@@ -10,7 +10,9 @@ internal static class LibvirtErrors
         var (kind, message) = e.ErrorCode switch
         {
             ErrorCode.NoDomain => (HypervisorErrorKind.VmGone, $"{what}: the VM no longer exists on host {hostName}."),
-            ErrorCode.OperationInvalid => (HypervisorErrorKind.InvalidState, $"{what}: not possible in the VM's current state."),
+            ErrorCode.NoNetwork => (HypervisorErrorKind.NetworkGone, $"{what}: the network no longer exists on host {hostName}."),
+            ErrorCode.NetworkExist => (HypervisorErrorKind.NetworkExists, $"{what}: a network with this name or UUID already exists on host {hostName}."),
+            ErrorCode.OperationInvalid => (HypervisorErrorKind.InvalidState, $"{what}: not possible in its current state."),
             ErrorCode.AuthFailed or ErrorCode.AuthCancelled or ErrorCode.AccessDenied =>
                 (HypervisorErrorKind.AccessDenied, $"{what}: host {hostName} refused access."),
             ErrorCode.NoConnect or ErrorCode.InvalidConn or ErrorCode.SystemError or ErrorCode.Rpc =>

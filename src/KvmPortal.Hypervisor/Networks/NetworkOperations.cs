@@ -13,13 +13,13 @@ internal sealed class NetworkOperations(HostManager hosts, IInventory inventory)
     public async Task<IReadOnlyList<string>> ValidateAsync(Guid hostId, NetworkSpec spec, CancellationToken cancellationToken = default)
     {
         var session = Session(hostId);
-        return await CallAsync(session, $"Check network {spec.Name}", connection => NetworkSpecValidator.Validate(spec, Context(connection)), cancellationToken);
+        return await HostCalls.CallAsync(session, $"Check network {spec.Name}", connection => NetworkSpecValidator.Validate(spec, Context(connection)), cancellationToken);
     }
 
     public async Task<NetworkKey> CreateAsync(Guid hostId, NetworkSpec spec, CancellationToken cancellationToken = default)
     {
         var session = Session(hostId);
-        var uuid = await CallAsync(session, $"Create network {spec.Name}", connection =>
+        var uuid = await HostCalls.CallAsync(session, $"Create network {spec.Name}", connection =>
         {
             // Validated on the host's own thread right before defining, so the overlap check sees the current networks.
             var problems = NetworkSpecValidator.Validate(spec, Context(connection));
@@ -90,7 +90,7 @@ internal sealed class NetworkOperations(HostManager hosts, IInventory inventory)
     public async Task<string> GetXmlAsync(NetworkKey network, CancellationToken cancellationToken = default)
     {
         var session = Session(network.HostId);
-        return await CallAsync(session, $"Read {Describe(network)}", connection =>
+        return await HostCalls.CallAsync(session, $"Read {Describe(network)}", connection =>
         {
             using var n = connection.LookupNetworkByUuid(network.Uuid);
             return n.GetXmlDescription();
@@ -100,7 +100,7 @@ internal sealed class NetworkOperations(HostManager hosts, IInventory inventory)
     public async Task<IReadOnlyList<NetworkLease>> GetLeasesAsync(NetworkKey network, CancellationToken cancellationToken = default)
     {
         var session = Session(network.HostId);
-        var leases = await CallAsync(session, $"Read the DHCP leases of {Describe(network)}", connection =>
+        var leases = await HostCalls.CallAsync(session, $"Read the DHCP leases of {Describe(network)}", connection =>
         {
             using var n = connection.LookupNetworkByUuid(network.Uuid);
             return n.IsActive ? n.GetDhcpLeases() : [];
@@ -115,13 +115,13 @@ internal sealed class NetworkOperations(HostManager hosts, IInventory inventory)
     public async Task<IReadOnlyList<HostInterfaceInfo>> GetHostInterfacesAsync(Guid hostId, CancellationToken cancellationToken = default)
     {
         var session = Session(hostId);
-        return await CallAsync(session, $"List the interfaces of host {session.Host.Name}", HostInterfaceReader.Read, cancellationToken);
+        return await HostCalls.CallAsync(session, $"List the interfaces of host {session.Host.Name}", HostInterfaceReader.Read, cancellationToken);
     }
 
     private async Task OnNetworkAsync(NetworkKey network, string verb, Action<Network> action, CancellationToken cancellationToken)
     {
         var session = Session(network.HostId);
-        await CallAsync(session, $"{verb} {Describe(network)}", connection =>
+        await HostCalls.CallAsync(session, $"{verb} {Describe(network)}", connection =>
         {
             using var n = connection.LookupNetworkByUuid(network.Uuid);
             action(n);
@@ -179,37 +179,10 @@ internal sealed class NetworkOperations(HostManager hosts, IInventory inventory)
     /// <summary>The parentIndex of virNetworkUpdate: the position of the &lt;ip&gt; among the network's &lt;ip&gt;s.</summary>
     private static int IndexOf(XElement ip) => ip.ElementsBeforeSelf("ip").Count();
 
-    private HostSession Session(Guid hostId) =>
-        hosts.Find(hostId) ?? throw new HypervisorException("The host is not known to the dashboard (was it removed?).");
+    private HostSession Session(Guid hostId) => HostCalls.Session(hosts, hostId);
 
     private string Describe(NetworkKey network) =>
         inventory.Current.Networks.TryGetValue(network, out var info) ? $"network {info.Name}" : $"network {network.Uuid}";
-
-    private static async Task<T> CallAsync<T>(HostSession session, string what, Func<Connection, T> call, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await session.CallAsync(call, cancellationToken);
-        }
-        catch (LibvirtException e) when (e.ErrorCode is ErrorCode.NoNetwork or ErrorCode.NetworkExist or ErrorCode.OperationInvalid)
-        {
-            var message = e.ErrorCode switch
-            {
-                ErrorCode.NoNetwork => $"{what}: the network no longer exists on host {session.Host.Name}.",
-                ErrorCode.NetworkExist => $"{what}: a network with this name or UUID already exists on host {session.Host.Name}.",
-                _ => $"{what}: not possible in the network's current state.",
-            };
-            throw new HypervisorException(message, e.Message, e);
-        }
-        catch (LibvirtException e)
-        {
-            throw LibvirtErrors.ToUserError(e, what, session.Host.Name);
-        }
-        catch (ObjectDisposedException e)
-        {
-            throw new HypervisorException($"{what} failed: host {session.Host.Name} went offline.", null, e);
-        }
-    }
 
     private sealed class ByteOrder : IComparer<byte[]>
     {

@@ -9,7 +9,7 @@ internal sealed class VmOperations(HostManager hosts, IInventory inventory) : IV
     public async Task ExecuteAsync(VmKey vm, VmAction action, CancellationToken cancellationToken = default)
     {
         var session = Session(vm);
-        await CallAsync(session, $"{Verb(action)} {Describe(vm)}", connection =>
+        await HostCalls.CallAsync(session, $"{Verb(action)} {Describe(vm)}", connection =>
         {
             using var domain = connection.LookupDomainByUuid(vm.Uuid);
             Apply(domain, action);
@@ -21,7 +21,7 @@ internal sealed class VmOperations(HostManager hosts, IInventory inventory) : IV
     public async Task<VmDetails> GetDetailsAsync(VmKey vm, CancellationToken cancellationToken = default)
     {
         var session = Session(vm);
-        var (xml, autostart) = await CallAsync(session, $"Read {Describe(vm)}", connection =>
+        var (xml, autostart) = await HostCalls.CallAsync(session, $"Read {Describe(vm)}", connection =>
         {
             using var domain = connection.LookupDomainByUuid(vm.Uuid);
             return (domain.GetXmlDescription(), domain.GetAutostart());
@@ -49,34 +49,10 @@ internal sealed class VmOperations(HostManager hosts, IInventory inventory) : IV
         }
     }
 
-    private HostSession Session(VmKey vm) =>
-        hosts.Find(vm.HostId) ?? throw new HypervisorException("The VM's host is not known to the dashboard (was it removed?).")
-        {
-            Kind = HypervisorErrorKind.HostUnknown,
-        };
+    private HostSession Session(VmKey vm) => HostCalls.Session(hosts, vm.HostId);
 
     private string Describe(VmKey vm) =>
         inventory.Current.Vms.TryGetValue(vm, out var info) ? info.Name : $"VM {vm.Uuid}";
-
-    private static async Task<T> CallAsync<T>(HostSession session, string what, Func<Connection, T> call, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await session.CallAsync(call, cancellationToken);
-        }
-        catch (LibvirtException e)
-        {
-            throw LibvirtErrors.ToUserError(e, what, session.Host.Name);
-        }
-        catch (ObjectDisposedException e)
-        {
-            throw new HypervisorException($"{what} failed: host {session.Host.Name} went offline.", null, e)
-            {
-                Kind = HypervisorErrorKind.HostWentOffline,
-                Arguments = [session.Host.Name],
-            };
-        }
-    }
 
     private static string Verb(VmAction action) => action switch
     {
