@@ -24,6 +24,10 @@ namespace KvmPortal.Web.Tests.Components;
 /// </summary>
 public abstract class BunitHarness : IAsyncLifetime
 {
+    // Live updates arrive through the thread pool; on a loaded CI machine bUnit's 1 s default was seen to expire
+    // before a pushed change was rendered. A bound, not a speed assertion: passing waits return at once.
+    static BunitHarness() => BunitContext.DefaultWaitTimeout = TimeSpan.FromSeconds(15);
+
     protected BunitHarness()
     {
         Context.JSInterop.Mode = JSRuntimeMode.Loose;
