@@ -5,6 +5,7 @@ using KvmPortal.Hypervisor;
 using KvmPortal.Hypervisor.Consoles;
 using KvmPortal.Hypervisor.Inventory;
 using KvmPortal.Hypervisor.Vms;
+using KvmPortal.Web.Audit;
 
 namespace KvmPortal.Web.Consoles;
 
@@ -25,7 +26,7 @@ public static class ConsoleProxyEndpoints
     }
 
     private static async Task ProxyVncAsync(HttpContext context, ConsoleTickets tickets, ConsoleSessions sessions,
-        IConsoleLocator locator, IInventory inventory, ILoggerFactory loggers)
+        IConsoleLocator locator, IInventory inventory, ConsoleAudit audit, TimeProvider clock, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(ConsoleProxyEndpoints).FullName!);
         var aborted = context.RequestAborted;
@@ -42,6 +43,7 @@ public static class ConsoleProxyEndpoints
         if (!IsSameOrigin(context.Request))
         {
             logger.LogWarning("Console connection from foreign origin {Origin} refused for user {User}", context.Request.Headers.Origin.ToString(), userId);
+            await audit.RefusedAsync(context, userId, null, "foreign origin", clock.GetUtcNow());
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
             return;
         }
@@ -49,7 +51,9 @@ public static class ConsoleProxyEndpoints
         var redemption = await tickets.RedeemAsync(context.Request.Query["ticket"].ToString(), userId, aborted);
         if (redemption.Target is not { Kind: ConsoleKind.Vnc } target)
         {
-            logger.LogWarning("Console ticket refused for user {User}: {Refusal}", userId, redemption.Refusal?.ToString() ?? "not a VNC ticket");
+            var refusal = redemption.Refusal is { } reason ? $"ticket refused: {reason}" : "not a VNC ticket";
+            logger.LogWarning("Console ticket refused for user {User}: {Refusal}", userId, refusal);
+            await audit.RefusedAsync(context, userId, redemption.Target, refusal, clock.GetUtcNow());
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
             return;
         }
@@ -57,6 +61,7 @@ public static class ConsoleProxyEndpoints
         if (sessions.IsAtLimit(userId))
         {
             logger.LogWarning("Console refused for user {User}: too many open consoles", userId);
+            await audit.RefusedAsync(context, userId, target, "too many open consoles", clock.GetUtcNow());
             context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
             return;
         }
@@ -71,6 +76,7 @@ public static class ConsoleProxyEndpoints
         catch (Exception e) when (e is HypervisorException or RfbHandshakeException or SocketException or IOException or TimeoutException)
         {
             logger.LogWarning("Console of VM {Vm} on host {Host} unreachable: {Reason}", target.DomainUuid, target.HostId, e.Message);
+            await audit.RefusedAsync(context, userId, target, "console unreachable: " + e.Message, clock.GetUtcNow());
             context.Response.StatusCode = StatusCodes.Status502BadGateway;
             await context.Response.WriteAsync(e.Message, aborted);
             return;
@@ -85,6 +91,7 @@ public static class ConsoleProxyEndpoints
             var vmName = inventory.Current.Vms.TryGetValue(vm, out var info) ? info.Name : target.DomainUuid.ToString();
             var counters = new RelayCounters();
             var session = await sessions.StartAsync(userId, context.User.Identity?.Name ?? userId, target, vmName, counters, aborted);
+            session.SourceIp = SourceAddress.Of(context);
             logger.LogInformation("Console of VM {Vm} opened by user {User} ({Mode})", vmName, userId, target.Mode);
             var ended = "connection error";
             try
