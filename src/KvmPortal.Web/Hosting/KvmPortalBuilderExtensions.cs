@@ -1,4 +1,5 @@
 using KvmPortal.Web.Components.Account;
+using KvmPortal.Web.Audit;
 using KvmPortal.Web.Consoles;
 
 namespace KvmPortal.Web.Hosting;
@@ -42,6 +43,7 @@ public static class KvmPortalBuilderExtensions
         app.MapAccountEndpoints();
         app.MapConsoleProxy();
         app.MapStorageEndpoints();
+        app.MapAuditExport();
         app.MapKvmPortalUi();
         return app;
     }
