@@ -6,6 +6,7 @@ using KvmPortal.Web.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace KvmPortal.Web.Tests.Integration;
 
@@ -62,6 +63,40 @@ public sealed class AuditTrailTests(KvmPortalAppFixture app) : IClassFixture<Kvm
         Assert.Equal([AuditActions.SignIn, AuditActions.SignOut], rows.OrderBy(r => r.Id).Select(r => r.Action));
         Assert.All(rows, r => Assert.True(r.Succeeded));
         Assert.DoesNotContain(rows, r => JsonSerializer.Serialize(r).Contains(Password, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_sign_in_whose_entry_cannot_be_written_is_undone()
+    {
+        var userName = "audit-blocked-" + Guid.NewGuid().ToString("N")[..6];
+        await PortalSignIn.EnsurePlainUserAsync(app, userName, Password);
+        // The database refuses this user's audit rows, as it would refuse any write when it is full or read-only.
+        await using (var connection = new NpgsqlConnection(app.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var block = new NpgsqlCommand(
+                $"ALTER TABLE \"AuditLog\" ADD CONSTRAINT \"block_{userName.Replace('-', '_')}\" CHECK (\"ActorName\" <> '{userName}')", connection);
+            await block.ExecuteNonQueryAsync();
+        }
+        var browser = PortalSignIn.NewBrowser(app);
+
+        var response = await PortalSignIn.PostLoginAsync(browser, userName, Password);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("could not be recorded in the audit log", await response.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/")).StatusCode); // still signed out
+        Assert.Empty(await RowsAsync(a => a.ActorName == userName));
+    }
+
+    [Fact]
+    public async Task A_failed_sign_in_whose_entry_cannot_be_written_is_still_just_refused()
+    {
+        var tooLongForTheColumn = new string('x', 300);
+
+        var response = await PortalSignIn.PostLoginAsync(PortalSignIn.NewBrowser(app), tooLongForTheColumn, "Whatever-123!");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("data-testid=\"login-error\"", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]
