@@ -99,6 +99,27 @@ public sealed partial class ProblemTranslationTests
     }
 
     [Fact]
+    public void In_simplified_chinese_every_error_kind_mentions_the_operation_and_its_arguments()
+    {
+        using var _ = new CultureScope("zh-Hans");
+        var text = Localizer();
+        var english = XDocument.Load(Path.Combine(ResourceParityTests.ResourceFolder(), "Strings.resx")).Root!.Elements("data")
+            .ToDictionary(d => (string)d.Attribute("name")!, d => (string)d.Element("value")!);
+
+        var wrong = new List<string>();
+        foreach (var kind in Enum.GetValues<HypervisorErrorKind>().Where(k => k != HypervisorErrorKind.InvalidSpec))
+        {
+            // The English text says how many arguments the kind takes after the operation ({0}).
+            var count = Placeholder().Matches(english[$"HypervisorError{kind}"]).Select(m => int.Parse(m.Groups[1].Value)).DefaultIfEmpty(0).Max();
+            string[] arguments = [.. Enumerable.Range(1, count).Select(i => $"value{i}")];
+            var shown = ErrorMessages.Explain(text, new HypervisorException("English") { Kind = kind, Arguments = arguments }, "操作X");
+            if (!shown.Contains("操作X", StringComparison.Ordinal) || arguments.Any(a => !shown.Contains(a, StringComparison.Ordinal)) || !HasChinese(shown.Replace("操作", "")))
+                wrong.Add($"{kind}: {shown}");
+        }
+        Assert.True(wrong.Count == 0, string.Join(Environment.NewLine, wrong));
+    }
+
+    [Fact]
     public void A_refused_request_lists_its_problems_in_chinese_and_other_errors_keep_their_values()
     {
         using var _ = new CultureScope("zh-Hans");
@@ -120,6 +141,9 @@ public sealed partial class ProblemTranslationTests
     }
 
     private static bool HasChinese(string value) => ChineseCharacter().IsMatch(value);
+
+    [GeneratedRegex(@"\{(\d+)\}")]
+    private static partial Regex Placeholder();
 
     [GeneratedRegex(@"\p{IsCJKUnifiedIdeographs}")]
     private static partial Regex ChineseCharacter();
