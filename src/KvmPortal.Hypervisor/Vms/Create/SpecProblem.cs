@@ -24,9 +24,6 @@ public sealed record SpecProblem(string Field, string Key, string Message, IRead
 
     public static SpecProblem Of(string field, string key, string message, params string[] arguments) => new(field, key, message, arguments);
 
-    /// <summary>The same problem about another field (a rule checked for one value, reported where it is used).</summary>
-    public SpecProblem At(string field) => this with { Field = field };
-
     public static string Number(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>A size as the largest whole binary unit that divides it ("16 MiB", "64 TiB", else bytes).</summary>
