@@ -56,4 +56,10 @@ public enum HypervisorErrorKind
 
     /// <summary>A defined VM uses the volume. Arguments: the volume's name, the VMs' names.</summary>
     VolumeInUse,
+
+    /// <summary>Another client has the VM's serial console open.</summary>
+    ConsoleInUse,
+
+    /// <summary>The VM has no serial port or console (or not the one asked for).</summary>
+    NoSerialConsole,
 }

@@ -5,7 +5,7 @@ namespace KvmPortal.Libvirt.Tests;
 
 /// <summary>
 /// Text consoles on the real daemon: the demo VM's ttyS0 shell (KVMPORTAL_DEMO_VM, which deploy/test.sh starts)
-/// and tiny kvmportal-test-* guests for the refusals and the guest going away.
+/// and tiny kvmportal-test-* guests (SeaBIOS, a silent serial pty) for the refusals, take-over and the guest going away.
 /// </summary>
 [Collection(QemuSystemCollection.Name)]
 public sealed class QemuConsoleTests : IDisposable
@@ -46,26 +46,17 @@ public sealed class QemuConsoleTests : IDisposable
     }
 
     [Fact]
-    public void A_console_another_client_holds_is_refused_without_force_and_taken_over_with_it()
+    public async Task A_console_another_client_holds_is_refused_without_force_and_taken_over_with_it()
     {
-        using var demo = DemoVm();
-        using var first = demo.OpenConsole(null);
+        using var guest = RunningGuestWithSerial();
+        using var first = guest.OpenConsole(null);
 
-        var refused = Assert.Throws<LibvirtException>(() => demo.OpenConsole(null, DomainConsoleFlags.Safe).Dispose());
+        var refused = Assert.Throws<LibvirtException>(() => guest.OpenConsole(null, DomainConsoleFlags.Safe).Dispose());
         Assert.Equal(ErrorCode.OperationFailed, refused.ErrorCode);
-        Assert.Contains("console", refused.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Active console session", refused.Message, StringComparison.Ordinal);
 
-        using var second = demo.OpenConsole(null, DomainConsoleFlags.Safe | DomainConsoleFlags.Force);
-    }
-
-    [Fact]
-    public async Task The_first_client_learns_its_console_was_taken_over()
-    {
-        using var demo = DemoVm();
-        using var first = demo.OpenConsole(null);
-        using var second = demo.OpenConsole(null, DomainConsoleFlags.Safe | DomainConsoleFlags.Force);
-
-        await ReadToEndAsync(first);
+        using var second = guest.OpenConsole(null, DomainConsoleFlags.Safe | DomainConsoleFlags.Force);
+        await ReadToEndAsync(first); // the first client learns it lost the console
     }
 
     [Fact]
@@ -90,8 +81,7 @@ public sealed class QemuConsoleTests : IDisposable
     [Fact]
     public void An_unknown_device_name_is_refused()
     {
-        using var domain = _connection.DefineDomain(DomainXml.TinyQemuWithSerial(_name));
-        domain.Create();
+        using var domain = RunningGuestWithSerial();
 
         var e = Assert.Throws<LibvirtException>(() => domain.OpenConsole("serial7").Dispose());
         Assert.Contains("serial7", e.Message, StringComparison.Ordinal);
@@ -100,8 +90,7 @@ public sealed class QemuConsoleTests : IDisposable
     [Fact]
     public async Task Reading_ends_when_the_guest_goes_away()
     {
-        using var domain = _connection.DefineDomain(DomainXml.TinyQemuWithSerial(_name));
-        domain.Create();
+        using var domain = RunningGuestWithSerial();
         using var console = domain.OpenConsole("serial0");
 
         domain.Destroy();
@@ -116,14 +105,22 @@ public sealed class QemuConsoleTests : IDisposable
     [Fact]
     public void A_disposed_console_refuses_writes_and_can_be_opened_again()
     {
-        using var demo = DemoVm();
-        var console = demo.OpenConsole(null);
+        using var guest = RunningGuestWithSerial();
+        var console = guest.OpenConsole(null);
         console.Dispose();
 
         Assert.Throws<ObjectDisposedException>(() => console.WriteAsync("x"u8.ToArray()).AsTask().GetAwaiter().GetResult());
-        using var again = demo.OpenConsole(null); // without Force: the first client is really gone
+        using var again = guest.OpenConsole(null); // without Force: the first client is really gone
     }
 
+    private Domain RunningGuestWithSerial()
+    {
+        var domain = _connection.DefineDomain(DomainXml.TinyQemuWithSerial(_name));
+        domain.Create();
+        return domain;
+    }
+
+    /// <summary>The demo VM, shared with other tests: only its shell test uses it, briefly and without Force.</summary>
     private Domain DemoVm() =>
         _connection.LookupDomainByName(Environment.GetEnvironmentVariable("KVMPORTAL_DEMO_VM") ?? "kvmportal-demo");
 
