@@ -27,6 +27,7 @@ public static class HypervisorServiceCollectionExtensions
         services.AddSingleton<IHostManager>(sp => sp.GetRequiredService<HostManager>());
         services.AddSingleton<IVmOperations, VmOperations>();
         services.AddSingleton<IConsoleLocator, ConsoleLocator>();
+        services.AddSingleton<ISerialConsoles, SerialConsoles>();
         services.AddSingleton<IVmProvisioning, VmProvisioner>();
         services.AddSingleton<IVmEditing, VmEditor>();
         services.AddSingleton<IStorageQueries, StorageQueries>();

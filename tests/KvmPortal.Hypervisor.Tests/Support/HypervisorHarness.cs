@@ -1,3 +1,4 @@
+using KvmPortal.Hypervisor.Consoles;
 using KvmPortal.Hypervisor.Hosts;
 using KvmPortal.Hypervisor.Inventory;
 using KvmPortal.Hypervisor.Storage;
@@ -30,6 +31,7 @@ public sealed class HypervisorHarness : IAsyncDisposable
         Storage = new StorageQueries(Hosts);
         Networks = new NetworkOperations(Hosts, Inventory);
         StorageOps = new StorageOperations(Hosts);
+        SerialConsoles = new SerialConsoles(Hosts, Inventory);
     }
 
     public HypervisorOptions Options { get; }
@@ -41,6 +43,7 @@ public sealed class HypervisorHarness : IAsyncDisposable
     public IStorageQueries Storage { get; }
     public INetworkOperations Networks { get; }
     public IStorageOperations StorageOps { get; }
+    public ISerialConsoles SerialConsoles { get; }
     public IInventory Live => Inventory;
 
     public HostDefinition Attach(string uri, string? name = null)
