@@ -12,6 +12,12 @@ public sealed class KvmPortalDbContext(DbContextOptions<KvmPortalDbContext> opti
 
     public DbSet<ConsoleSessionRecord> ConsoleSessions => Set<ConsoleSessionRecord>();
 
+    public DbSet<TeamRecord> Teams => Set<TeamRecord>();
+
+    public DbSet<RoleGrantRecord> RoleGrants => Set<RoleGrantRecord>();
+
+    public DbSet<VmOwnershipRecord> VmOwnership => Set<VmOwnershipRecord>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
