@@ -28,6 +28,10 @@ public sealed class AccessView(
 
     public bool IsVisible(VmKey vm) => Can(PortalAction.ViewVm, vm);
 
+    /// <summary>The teams the action is allowed for (all of them with a global grant), by name.</summary>
+    public IReadOnlyList<KeyValuePair<Guid, string>> TeamsAllowing(PortalAction action) =>
+        [.. TeamNames.Where(t => AccessRules.Allows(grants, action, t.Key)).OrderBy(t => t.Value, StringComparer.CurrentCultureIgnoreCase)];
+
     public Guid? OwnerOf(VmKey vm) => owners.TryGetValue(vm, out var team) ? team : null;
 }
 

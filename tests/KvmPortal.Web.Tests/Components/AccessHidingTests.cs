@@ -4,6 +4,7 @@ using KvmPortal.Web.Access;
 using KvmPortal.Web.Components.Layout;
 using KvmPortal.Web.Components.Pages.Vms;
 using KvmPortal.Web.Tests.Localization;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace KvmPortal.Web.Tests.Components;
 
@@ -119,5 +120,22 @@ public sealed class AccessHidingTests : BunitHarness
         Assert.Single(menu.FindAll("[data-testid=nav-users]"));
         Assert.Single(menu.FindAll("[data-testid=nav-teams]"));
         Assert.Single(menu.FindAll("[data-testid=nav-storage]"));
+    }
+
+    [Fact]
+    public void An_operator_of_two_teams_picks_which_one_owns_the_new_vm_starting_with_the_first()
+    {
+        using var _ = new CultureScope("en");
+        Inventory.AddHost("alpha");
+        var (web, db) = (Guid.NewGuid(), Guid.NewGuid());
+        Permissions.View = new AccessView(
+            [new RoleGrant(PortalRole.Operator, web), new RoleGrant(PortalRole.Operator, db), new RoleGrant(PortalRole.Viewer, Team)],
+            new Dictionary<VmKey, Guid>(),
+            new Dictionary<Guid, string> { [web] = "web", [db] = "db", [Team] = "watched" });
+
+        var wizard = Context.Render<KvmPortal.Web.Components.Pages.Vms.Create.CreateVm>();
+
+        Assert.Single(wizard.FindAll("[data-testid=wizard-team]"));
+        Assert.Equal(db, Context.Services.GetRequiredService<VmCreationTeam>().Chosen);
     }
 }

@@ -63,6 +63,7 @@ public abstract class BunitHarness : IAsyncLifetime
         Context.Services.AddSingleton<AuditTargets>();
         Context.Services.AddScoped<OperationGate>();
         Context.Services.AddScoped<VmOwnerAssignment>();
+        Context.Services.AddScoped<VmCreationTeam>();
         AddServices(Context.Services);
         Authorization = Context.AddAuthorization();
 
