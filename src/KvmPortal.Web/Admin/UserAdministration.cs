@@ -1,5 +1,6 @@
 using KvmPortal.Web.Access;
 using KvmPortal.Web.Audit;
+using KvmPortal.Web.Components.Account;
 using KvmPortal.Web.Data;
 using KvmPortal.Web.Resources;
 using Microsoft.AspNetCore.Identity;
@@ -89,6 +90,8 @@ public sealed class UserAdministration(
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
+                if (grant is { Role: PortalRole.Administrator, TeamId: null })
+                    return await SyncAdministratorRoleAsync(userId, true);
                 return AdminResult.Ok;
             }
             catch (DbUpdateException e) when (TeamAdministration.IsUniqueViolation(e))
@@ -108,7 +111,7 @@ public sealed class UserAdministration(
                 return AdminResult.Fail(text["UserLastAdministrator"]);
             db.RoleGrants.Remove(grant);
             await db.SaveChangesAsync(cancellationToken);
-            return AdminResult.Ok;
+            return IsGlobalAdministrator(grant) ? await SyncAdministratorRoleAsync(userId, false) : AdminResult.Ok;
         }, cancellationToken);
 
     private async Task<AdminResult> WithUsersAsync(Func<UserManager<KvmPortalUser>, Task<AdminResult>> change)
@@ -116,6 +119,22 @@ public sealed class UserAdministration(
         await using var scope = scopes.CreateAsyncScope();
         return await change(scope.ServiceProvider.GetRequiredService<UserManager<KvmPortalUser>>());
     }
+
+    /// <summary>
+    /// Keeps Identity's "Administrator" role (pages authorized by role, e.g. the console registry, and the start-up
+    /// bootstrap read it) in step with the global Administrator grant; it reaches the cookie at the next sign-in.
+    /// </summary>
+    private Task<AdminResult> SyncAdministratorRoleAsync(string userId, bool member) => WithUsersAsync(async users =>
+    {
+        if (await users.FindByIdAsync(userId) is not { } user)
+            return AdminResult.Fail(text["UserNotFound"]);
+        var isMember = await users.IsInRoleAsync(user, AdministratorSeeder.AdministratorRole);
+        if (isMember == member)
+            return AdminResult.Ok;
+        return Outcome(member
+            ? await users.AddToRoleAsync(user, AdministratorSeeder.AdministratorRole)
+            : await users.RemoveFromRoleAsync(user, AdministratorSeeder.AdministratorRole));
+    });
 
     private static AdminResult Outcome(IdentityResult result) =>
         result.Succeeded ? AdminResult.Ok : AdminResult.Fail(string.Join(" ", result.Errors.Select(e => e.Description)));

@@ -177,4 +177,24 @@ public sealed class AdministrationTests(KvmPortalAppFixture app) : IClassFixture
         Assert.StartsWith("web-", app.OwnerTags.Tags[vm].TeamName);
         Assert.Equal(team, await app.Services.GetRequiredService<VmOwnershipIndex>().GetTeamAsync(vm));
     }
+
+    [Fact]
+    public async Task A_global_administrator_grant_also_gives_and_takes_identitys_administrator_role()
+    {
+        var users = Users(await AdministratorAsync());
+        var bob = await scenario.CreateUserAsync("bob");
+
+        Assert.True((await users.AddGrantAsync(bob.UserId, new GrantRequest(PortalRole.Administrator, null))).Succeeded);
+        Assert.True(await IsInAdministratorRoleAsync(bob));
+        var grant = (await users.ListAsync()).Single(u => u.Id == bob.UserId).Grants.Single();
+        Assert.True((await users.RemoveGrantAsync(bob.UserId, grant.Id)).Succeeded);
+        Assert.False(await IsInAdministratorRoleAsync(bob));
+    }
+
+    private async Task<bool> IsInAdministratorRoleAsync(Actor actor)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var manager = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<KvmPortal.Web.Data.KvmPortalUser>>();
+        return await manager.IsInRoleAsync((await manager.FindByIdAsync(actor.UserId))!, "Administrator");
+    }
 }
