@@ -3,7 +3,6 @@ using KvmPortal.Hypervisor;
 using KvmPortal.Hypervisor.Consoles;
 using KvmPortal.Hypervisor.Inventory;
 using KvmPortal.Hypervisor.Vms;
-using KvmPortal.Web.Audit;
 
 namespace KvmPortal.Web.Consoles;
 
@@ -26,12 +25,12 @@ public static class ConsoleProxyEndpoints
         return app;
     }
 
-    private static async Task ProxyVncAsync(HttpContext context, ConsoleTickets tickets, ConsoleSessions sessions,
-        IConsoleLocator locator, IInventory inventory, ConsoleAudit audit, TimeProvider clock, ILoggerFactory loggers)
+    private static async Task ProxyVncAsync(HttpContext context, ConsoleGatekeeper gatekeeper, ConsoleSessions sessions,
+        IConsoleLocator locator, IInventory inventory, ILoggerFactory loggers)
     {
         var logger = Logger(loggers);
         var aborted = context.RequestAborted;
-        if (await ConsoleAdmission.CheckAsync(context, ConsoleKind.Vnc, tickets, sessions, audit, clock, logger) is not { } admission)
+        if (await gatekeeper.AdmitAsync(context, ConsoleKind.Vnc) is not { } admission)
             return;
         var target = admission.Target;
 
@@ -44,7 +43,7 @@ public static class ConsoleProxyEndpoints
         }
         catch (Exception e) when (e is HypervisorException or RfbHandshakeException or SocketException or IOException or TimeoutException)
         {
-            await UnreachableAsync(context, admission, e, audit, clock, logger);
+            await gatekeeper.UnreachableAsync(context, admission, e);
             return;
         }
 
@@ -58,11 +57,11 @@ public static class ConsoleProxyEndpoints
         }
     }
 
-    private static async Task ProxySerialAsync(HttpContext context, ConsoleTickets tickets, ConsoleSessions sessions,
-        SerialConsoleHub consoles, IInventory inventory, ConsoleAudit audit, TimeProvider clock, ILoggerFactory loggers)
+    private static async Task ProxySerialAsync(HttpContext context, ConsoleGatekeeper gatekeeper, ConsoleSessions sessions,
+        SerialConsoleHub consoles, IInventory inventory, ILoggerFactory loggers)
     {
         var logger = Logger(loggers);
-        if (await ConsoleAdmission.CheckAsync(context, ConsoleKind.Serial, tickets, sessions, audit, clock, logger) is not { } admission)
+        if (await gatekeeper.AdmitAsync(context, ConsoleKind.Serial) is not { } admission)
             return;
         var target = admission.Target;
         var device = context.Request.Query["device"].ToString() is { Length: > 0 } alias ? alias : null;
@@ -74,7 +73,7 @@ public static class ConsoleProxyEndpoints
         }
         catch (HypervisorException e)
         {
-            await UnreachableAsync(context, admission, e, audit, clock, logger);
+            await gatekeeper.UnreachableAsync(context, admission, e);
             return;
         }
 
@@ -86,16 +85,6 @@ public static class ConsoleProxyEndpoints
     }
 
     private static ILogger Logger(ILoggerFactory loggers) => loggers.CreateLogger(typeof(ConsoleProxyEndpoints).FullName!);
-
-    private static async Task UnreachableAsync(HttpContext context, ConsoleAdmission admission, Exception e, ConsoleAudit audit,
-        TimeProvider clock, ILogger logger)
-    {
-        var target = admission.Target;
-        logger.LogWarning("{Kind} console of VM {Vm} on host {Host} unreachable: {Reason}", target.Kind, target.DomainUuid, target.HostId, e.Message);
-        await audit.RefusedAsync(context, admission.UserId, target, "console unreachable: " + e.Message, clock.GetUtcNow());
-        context.Response.StatusCode = StatusCodes.Status502BadGateway;
-        await context.Response.WriteAsync(e.Message, context.RequestAborted);
-    }
 
     private static async Task<Stream> ConnectAsync(VncEndpoint endpoint, CancellationToken cancellationToken)
     {

@@ -9,7 +9,8 @@ public static class ConsoleServiceCollectionExtensions
     public static IServiceCollection AddKvmPortalConsoles(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<ConsoleTickets>();
+        services.AddScoped<ConsoleTickets>();
+        services.AddScoped<ConsoleGatekeeper>();
         services.AddSingleton<ConsoleSessions>();
         services.AddSingleton<SerialConsoleHub>();
         services.AddSingleton<ConsoleHistory>();

@@ -32,6 +32,7 @@ public sealed class HypervisorHarness : IAsyncDisposable
         Networks = new NetworkOperations(Hosts, Inventory);
         StorageOps = new StorageOperations(Hosts);
         SerialConsoles = new SerialConsoles(Hosts, Inventory);
+        OwnerTags = new KvmPortal.Hypervisor.Vms.Ownership.VmOwnerTags(Hosts, Inventory);
     }
 
     public HypervisorOptions Options { get; }
@@ -44,6 +45,7 @@ public sealed class HypervisorHarness : IAsyncDisposable
     public INetworkOperations Networks { get; }
     public IStorageOperations StorageOps { get; }
     public ISerialConsoles SerialConsoles { get; }
+    public KvmPortal.Hypervisor.Vms.Ownership.IVmOwnerTags OwnerTags { get; }
     public IInventory Live => Inventory;
 
     public HostDefinition Attach(string uri, string? name = null)
