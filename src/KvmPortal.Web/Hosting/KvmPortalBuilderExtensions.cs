@@ -1,3 +1,4 @@
+using KvmPortal.Web.Api;
 using KvmPortal.Web.Components.Account;
 using KvmPortal.Web.Consoles;
 
@@ -22,6 +23,7 @@ public static class KvmPortalBuilderExtensions
         builder.Services.AddKvmPortalIdentity();
         builder.Services.AddKvmPortalHypervisor();
         builder.Services.AddKvmPortalConsoles();
+        builder.Services.AddKvmPortalApi();
         builder.Services.AddKvmPortalUi();
         return builder;
     }
@@ -32,6 +34,7 @@ public static class KvmPortalBuilderExtensions
             app.UseExceptionHandler("/error", createScopeForErrors: true);
 
         app.UseRequestLocalization();
+        app.UseKvmPortalApiErrors();
         app.UseWebSockets();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -41,6 +44,7 @@ public static class KvmPortalBuilderExtensions
         app.MapAccountEndpoints();
         app.MapConsoleProxy();
         app.MapStorageEndpoints();
+        app.MapKvmPortalApi();
         app.MapKvmPortalUi();
         return app;
     }
