@@ -5,6 +5,7 @@ using KvmPortal.Hypervisor;
 using KvmPortal.Hypervisor.Consoles;
 using KvmPortal.Hypervisor.Inventory;
 using KvmPortal.Hypervisor.Vms;
+using KvmPortal.Web.Access;
 
 namespace KvmPortal.Web.Consoles;
 
@@ -25,7 +26,7 @@ public static class ConsoleProxyEndpoints
     }
 
     private static async Task ProxyVncAsync(HttpContext context, ConsoleTickets tickets, ConsoleSessions sessions,
-        IConsoleLocator locator, IInventory inventory, ILoggerFactory loggers)
+        ConsoleAccess access, IConsoleLocator locator, IInventory inventory, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(ConsoleProxyEndpoints).FullName!);
         var aborted = context.RequestAborted;
@@ -47,12 +48,22 @@ public static class ConsoleProxyEndpoints
         }
 
         var redemption = await tickets.RedeemAsync(context.Request.Query["ticket"].ToString(), userId, aborted);
-        if (redemption.Target is not { Kind: ConsoleKind.Vnc } target)
+        if (redemption.Target is not { Kind: ConsoleKind.Vnc } ticketTarget)
         {
             logger.LogWarning("Console ticket refused for user {User}: {Refusal}", userId, redemption.Refusal?.ToString() ?? "not a VNC ticket");
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
             return;
         }
+
+        // The permission is checked again: a grant revoked or narrowed since the ticket was issued counts now.
+        var actor = CurrentActor.FromPrincipal(context.User, context.Connection.RemoteIpAddress?.ToString());
+        if (await access.GetModeAsync(actor, ticketTarget.HostId, ticketTarget.DomainUuid, ticketTarget.Mode, aborted) is not { } mode)
+        {
+            logger.LogWarning("Console of VM {Vm} refused for user {User}: no console permission any more", ticketTarget.DomainUuid, userId);
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            return;
+        }
+        var target = ticketTarget with { Mode = mode };
 
         if (sessions.IsAtLimit(userId))
         {

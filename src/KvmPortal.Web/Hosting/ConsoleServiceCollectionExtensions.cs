@@ -9,7 +9,7 @@ public static class ConsoleServiceCollectionExtensions
     public static IServiceCollection AddKvmPortalConsoles(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<ConsoleTickets>();
+        services.AddScoped<ConsoleTickets>();
         services.AddSingleton<ConsoleSessions>();
         services.AddSingleton<ConsoleHistory>();
         services.AddOptions<ConsoleOptions>().BindConfiguration("Consoles").ValidateDataAnnotations().ValidateOnStart();

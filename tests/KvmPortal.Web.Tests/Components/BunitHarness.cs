@@ -45,6 +45,7 @@ public abstract class BunitHarness : IAsyncLifetime
         // The host directory is constructed for the hosts page but these tests never reach the database.
         Context.Services.AddDbContextFactory<KvmPortalDbContext>(o => o.UseNpgsql("Host=unused.invalid"));
         Context.Services.AddSingleton<HostDirectory>();
+        Context.Services.AddSingleton<IHostDirectory>(sp => sp.GetRequiredService<HostDirectory>());
         AddServices(Context.Services);
 
         // As in a connected circuit (the pages disable their buttons while prerendered).
