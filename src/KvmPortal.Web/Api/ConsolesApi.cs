@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using KvmPortal.Web.Access;
 using KvmPortal.Web.Consoles;
 
@@ -15,16 +14,16 @@ public static class ConsolesApi
     public static RouteGroupBuilder MapConsolesApi(this RouteGroupBuilder api)
     {
         api.MapPost("/vms/{hostId}/{uuid}/console-tickets", async (Guid hostId, Guid uuid, ConsoleTicketRequest? request,
-            HttpContext context, ConsoleTickets tickets, ApiAccess access, TimeProvider clock, CancellationToken ct) =>
+            HttpContext context, ConsoleTickets tickets, ConsoleAccess access, ICurrentActor actors, TimeProvider clock, CancellationToken ct) =>
         {
-            var viewOnly = request?.ViewOnly ?? false;
-            var target = new ConsoleTarget(hostId, uuid, ConsoleKind.Vnc, viewOnly ? ConsoleMode.ViewOnly : ConsoleMode.Full);
-            await access.DemandAsync(viewOnly ? PortalAction.OpenConsoleViewOnly : PortalAction.OpenConsole, new AccessTarget(hostId, uuid), ct);
-            var userId = context.User.FindFirstValue(ClaimTypes.NameIdentifier)!;
-            var ticket = await tickets.IssueAsync(userId, target, ct);
+            var requested = request?.ViewOnly == true ? ConsoleMode.ViewOnly : ConsoleMode.Full;
+            var actor = await actors.GetAsync(ct);
+            var ticket = await tickets.IssueAsync(actor.UserId, new ConsoleTarget(hostId, uuid, ConsoleKind.Vnc, requested), ct);
+            // The ticket may be narrower than asked (a view-only grant); say which the client got.
+            var granted = await access.GetModeAsync(actor, hostId, uuid, requested, ct) ?? ConsoleMode.ViewOnly;
             var scheme = context.Request.IsHttps ? "wss" : "ws";
             var url = $"{scheme}://{context.Request.Host}{context.Request.PathBase}{ConsoleProxyEndpoints.VncPath}?ticket={Uri.EscapeDataString(ticket)}";
-            return TypedResults.Ok(new ConsoleTicketResponse(ticket, url, clock.GetUtcNow() + ConsoleTickets.Lifetime, viewOnly));
+            return TypedResults.Ok(new ConsoleTicketResponse(ticket, url, clock.GetUtcNow() + ConsoleTickets.Lifetime, granted == ConsoleMode.ViewOnly));
         }).WithTags("Consoles").AddEndpointFilter(VmsApi.RequireKnownVm);
         return api;
     }

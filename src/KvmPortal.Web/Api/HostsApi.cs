@@ -31,18 +31,16 @@ public static class HostsApi
             return TypedResults.Ok(host);
         });
 
-        hosts.MapPost("/", async (AddHostRequest request, HostDirectory directory, ApiAccess access, CancellationToken ct) =>
+        hosts.MapPost("/", async (AddHostRequest request, IHostDirectory directory, CancellationToken ct) =>
         {
-            await access.DemandAsync(PortalAction.ManageHosts, AccessTarget.Global, ct);
             var result = await directory.AddAsync(request.Name, request.Uri, ct);
             return result.Host is { } host
                 ? Results.Created($"{ApiRoutes.Base}/hosts/{host.Id}", new { host.Id, host.Name, host.Uri })
                 : ApiProblems.Invalid("host", result.Error!);
         });
 
-        hosts.MapDelete("/{hostId}", async (Guid hostId, HostDirectory directory, ApiAccess access, CancellationToken ct) =>
+        hosts.MapDelete("/{hostId}", async (Guid hostId, IHostDirectory directory, CancellationToken ct) =>
         {
-            await access.DemandAsync(PortalAction.ManageHosts, AccessTarget.Host(hostId), ct);
             var result = await directory.RemoveAsync(hostId, ct);
             return result.Succeeded ? Results.NoContent() : ApiProblems.HostNotFound(hostId);
         });

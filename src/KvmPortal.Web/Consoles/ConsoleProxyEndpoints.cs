@@ -6,6 +6,9 @@ using KvmPortal.Hypervisor.Consoles;
 using KvmPortal.Hypervisor.Inventory;
 using KvmPortal.Hypervisor.Vms;
 using KvmPortal.Web.Access;
+using KvmPortal.Web.Api.Tokens;
+using KvmPortal.Web.Audit;
+using Microsoft.AspNetCore.Authentication;
 
 namespace KvmPortal.Web.Consoles;
 
@@ -26,7 +29,7 @@ public static class ConsoleProxyEndpoints
     }
 
     private static async Task ProxyVncAsync(HttpContext context, ConsoleTickets tickets, ConsoleSessions sessions,
-        ConsoleAccess access, IConsoleLocator locator, IInventory inventory, ILoggerFactory loggers)
+        ConsoleAccess access, IConsoleLocator locator, IInventory inventory, ConsoleAudit audit, TimeProvider clock, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(ConsoleProxyEndpoints).FullName!);
         var aborted = context.RequestAborted;
@@ -35,14 +38,24 @@ public static class ConsoleProxyEndpoints
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             return;
         }
+        // API clients present their bearer token instead of the browser's cookie. The origin check below guards the
+        // cookie against cross-site WebSockets; a browser never sends a bearer header on its own, so it does not apply.
+        var viaApiToken = false;
+        if (context.User.Identity?.IsAuthenticated != true
+            && (await context.AuthenticateAsync(ApiTokenAuthenticationHandler.SchemeName)).Principal is { } apiUser)
+        {
+            context.User = apiUser;
+            viaApiToken = true;
+        }
         if (context.User.Identity?.IsAuthenticated != true || context.User.FindFirstValue(ClaimTypes.NameIdentifier) is not { } userId)
         {
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             return;
         }
-        if (!IsSameOrigin(context.Request))
+        if (!viaApiToken && !IsSameOrigin(context.Request))
         {
             logger.LogWarning("Console connection from foreign origin {Origin} refused for user {User}", context.Request.Headers.Origin.ToString(), userId);
+            await audit.RefusedAsync(context, userId, null, "foreign origin", clock.GetUtcNow());
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
             return;
         }
@@ -50,7 +63,9 @@ public static class ConsoleProxyEndpoints
         var redemption = await tickets.RedeemAsync(context.Request.Query["ticket"].ToString(), userId, aborted);
         if (redemption.Target is not { Kind: ConsoleKind.Vnc } ticketTarget)
         {
-            logger.LogWarning("Console ticket refused for user {User}: {Refusal}", userId, redemption.Refusal?.ToString() ?? "not a VNC ticket");
+            var refusal = redemption.Refusal is { } reason ? $"ticket refused: {reason}" : "not a VNC ticket";
+            logger.LogWarning("Console ticket refused for user {User}: {Refusal}", userId, refusal);
+            await audit.RefusedAsync(context, userId, redemption.Target, refusal, clock.GetUtcNow());
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
             return;
         }
@@ -68,6 +83,7 @@ public static class ConsoleProxyEndpoints
         if (sessions.IsAtLimit(userId))
         {
             logger.LogWarning("Console refused for user {User}: too many open consoles", userId);
+            await audit.RefusedAsync(context, userId, target, "too many open consoles", clock.GetUtcNow());
             context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
             return;
         }
@@ -82,6 +98,7 @@ public static class ConsoleProxyEndpoints
         catch (Exception e) when (e is HypervisorException or RfbHandshakeException or SocketException or IOException or TimeoutException)
         {
             logger.LogWarning("Console of VM {Vm} on host {Host} unreachable: {Reason}", target.DomainUuid, target.HostId, e.Message);
+            await audit.RefusedAsync(context, userId, target, "console unreachable: " + e.Message, clock.GetUtcNow());
             context.Response.StatusCode = StatusCodes.Status502BadGateway;
             await context.Response.WriteAsync(e.Message, aborted);
             return;
@@ -96,6 +113,7 @@ public static class ConsoleProxyEndpoints
             var vmName = inventory.Current.Vms.TryGetValue(vm, out var info) ? info.Name : target.DomainUuid.ToString();
             var counters = new RelayCounters();
             var session = await sessions.StartAsync(userId, context.User.Identity?.Name ?? userId, target, vmName, counters, aborted);
+            session.SourceIp = SourceAddress.Of(context);
             logger.LogInformation("Console of VM {Vm} opened by user {User} ({Mode})", vmName, userId, target.Mode);
             var ended = "connection error";
             try

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using KvmPortal.Web.Audit;
 using KvmPortal.Web.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -16,9 +17,11 @@ public sealed class ConsoleOptions
 public sealed class LiveConsoleSession(ConsoleSessionRecord record, RelayCounters counters, CancellationTokenSource disconnect)
 {
     public Guid Id => record.Id;
+    public string UserId => record.UserId;
     public string UserName => record.UserName;
     public string VmName => record.VmName;
     public Guid HostId => record.HostId;
+    public Guid DomainUuid => record.DomainUuid;
     public ConsoleKind Kind => record.Kind;
     public ConsoleMode Mode => record.Mode;
     public DateTimeOffset StartedAt => record.StartedAt;
@@ -26,15 +29,20 @@ public sealed class LiveConsoleSession(ConsoleSessionRecord record, RelayCounter
     internal ConsoleSessionRecord Record => record;
     internal CancellationTokenSource Disconnect => disconnect;
 
+    /// <summary>The client's address, for the audit log.</summary>
+    public string? SourceIp { get; set; }
+
     /// <summary>True once an administrator ended the session (rather than the browser or the VM).</summary>
     public bool DisconnectedByAdministrator { get; internal set; }
 }
 
 /// <summary>
 /// The open console sessions of this instance, and their record in PostgreSQL (start, end, duration, bytes,
-/// how it ended). An administrator can disconnect a session; a user may hold only so many at once.
+/// how it ended), and its audit entry when it ends. An administrator can disconnect a session; a user may hold only
+/// so many at once.
 /// </summary>
-public sealed class ConsoleSessions(IDbContextFactory<KvmPortalDbContext> contexts, IOptions<ConsoleOptions> options, TimeProvider clock)
+public sealed class ConsoleSessions(IDbContextFactory<KvmPortalDbContext> contexts, IOptions<ConsoleOptions> options, TimeProvider clock,
+    ConsoleAudit audit)
 {
     private readonly ConcurrentDictionary<Guid, LiveConsoleSession> _open = new();
 
@@ -74,14 +82,18 @@ public sealed class ConsoleSessions(IDbContextFactory<KvmPortalDbContext> contex
 
     public async Task EndAsync(LiveConsoleSession session, string reason)
     {
+        var endedAt = clock.GetUtcNow();
         try
         {
-            await using var db = await contexts.CreateDbContextAsync();
-            await db.ConsoleSessions.Where(s => s.Id == session.Id).ExecuteUpdateAsync(s => s
-                .SetProperty(r => r.EndedAt, clock.GetUtcNow())
-                .SetProperty(r => r.BytesToClient, session.Counters.ToClient)
-                .SetProperty(r => r.BytesToServer, session.Counters.ToServer)
-                .SetProperty(r => r.EndReason, reason.Length > 256 ? reason[..256] : reason));
+            await using (var db = await contexts.CreateDbContextAsync())
+            {
+                await db.ConsoleSessions.Where(s => s.Id == session.Id).ExecuteUpdateAsync(s => s
+                    .SetProperty(r => r.EndedAt, endedAt)
+                    .SetProperty(r => r.BytesToClient, session.Counters.ToClient)
+                    .SetProperty(r => r.BytesToServer, session.Counters.ToServer)
+                    .SetProperty(r => r.EndReason, reason.Length > 256 ? reason[..256] : reason));
+            }
+            await audit.SessionEndedAsync(session, endedAt, reason);
         }
         finally
         {

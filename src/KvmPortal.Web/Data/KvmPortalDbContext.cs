@@ -12,15 +12,15 @@ public sealed class KvmPortalDbContext(DbContextOptions<KvmPortalDbContext> opti
 
     public DbSet<ConsoleSessionRecord> ConsoleSessions => Set<ConsoleSessionRecord>();
 
-<<<<<<< HEAD
     public DbSet<ApiTokenRecord> ApiTokens => Set<ApiTokenRecord>();
-=======
+
     public DbSet<TeamRecord> Teams => Set<TeamRecord>();
 
     public DbSet<RoleGrantRecord> RoleGrants => Set<RoleGrantRecord>();
 
     public DbSet<VmOwnershipRecord> VmOwnership => Set<VmOwnershipRecord>();
->>>>>>> access
+
+    public DbSet<AuditRecord> AuditLog => Set<AuditRecord>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -20,6 +20,7 @@ public static class KvmPortalBuilderExtensions
 
         builder.Services.AddKvmPortalOptions();
         builder.Services.AddKvmPortalData();
+        builder.Services.AddKvmPortalAudit();
         builder.Services.AddKvmPortalIdentity();
         builder.Services.AddKvmPortalHypervisor();
         builder.Services.AddKvmPortalConsoles();

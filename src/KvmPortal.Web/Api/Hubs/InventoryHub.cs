@@ -1,5 +1,5 @@
-using System.Security.Claims;
 using KvmPortal.Web.Access;
+using KvmPortal.Web.Audit;
 using Microsoft.AspNetCore.SignalR;
 
 namespace KvmPortal.Web.Api.Hubs;
@@ -15,11 +15,8 @@ public sealed class InventoryHub(IAccessPolicy policy, InventoryFeeds feeds) : H
 
     public override async Task OnConnectedAsync()
     {
-        var user = Context.User ?? throw new HubException("Not signed in.");
-        var actor = new Actor(
-            user.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new HubException("Not signed in."),
-            user.Identity?.Name ?? "",
-            Context.GetHttpContext()?.Connection.RemoteIpAddress?.ToString());
+        var http = Context.GetHttpContext();
+        var actor = CurrentActor.FromPrincipal(Context.User ?? new(), http is null ? null : SourceAddress.Of(http));
         var ct = Context.ConnectionAborted;
         var viewer = new InventoryViewer(
             await policy.GetVmVisibilityAsync(actor, ct),

@@ -56,7 +56,7 @@ public sealed class ApiTokens(IDbContextFactory<KvmPortalDbContext> contexts, Ti
             db.ApiTokens.Add(record);
             await db.SaveChangesAsync(cancellationToken);
         }
-        await AuditAsync(owner, "ApiTokenCreate", record, cancellationToken);
+        await AuditAsync(owner, AuditActions.ApiTokenCreate, record, cancellationToken);
         return new CreatedToken(record, token.ToString());
     }
 
@@ -82,7 +82,7 @@ public sealed class ApiTokens(IDbContextFactory<KvmPortalDbContext> contexts, Ti
                 return false;
             record = await db.ApiTokens.AsNoTracking().SingleAsync(t => t.Id == tokenId, cancellationToken);
         }
-        await AuditAsync(owner, "ApiTokenRevoke", record, cancellationToken);
+        await AuditAsync(owner, AuditActions.ApiTokenRevoke, record, cancellationToken);
         return true;
     }
 

@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using KvmPortal.Web.Audit;
 using KvmPortal.Web.Components.Account.Pages;
 using KvmPortal.Web.Data;
 using KvmPortal.Web.Localization;
@@ -13,11 +15,14 @@ public static class AccountEndpoints
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder endpoints)
     {
         // POST /account/logout: a form post carrying the antiforgery token; signs out and shows the login page.
-        endpoints.MapPost("/account/logout", async (HttpContext context, IAntiforgery antiforgery, SignInManager<KvmPortalUser> signInManager) =>
+        endpoints.MapPost("/account/logout", async (HttpContext context, IAntiforgery antiforgery, SignInManager<KvmPortalUser> signInManager,
+            AccountAudit audit) =>
         {
             // No form field is bound here, so the antiforgery check is not implied: do it explicitly.
             if (!await antiforgery.IsRequestValidAsync(context))
                 return Results.BadRequest();
+            if (context.User.FindFirstValue(ClaimTypes.NameIdentifier) is { } userId)
+                await audit.SignOutAsync(context, userId, context.User.Identity?.Name ?? userId);
             await signInManager.SignOutAsync();
             return Results.LocalRedirect("~/account/login");
         }).AllowAnonymous();
