@@ -13,6 +13,8 @@ public static class ApiEndpoints
         api.MapConsolesApi();
         api.MapStorageApi();
         api.MapNetworksApi();
+        // Anything else under /api/v1 is a 404 problem, not the cookie login's redirect.
+        api.Map("/{**path}", (string? path) => ApiProblems.NotFound($"No API endpoint at /api/v1/{path}.")).ExcludeFromDescription();
         app.MapHub<InventoryHub>(ApiRoutes.InventoryHub).RequireAuthorization(ApiRoutes.Policy);
         app.MapOpenApi(ApiRoutes.OpenApiDocument.Replace("v1", "{documentName}")).AllowAnonymous();
         return app;

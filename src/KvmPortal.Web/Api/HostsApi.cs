@@ -5,7 +5,7 @@ using KvmPortal.Web.Hosts;
 
 namespace KvmPortal.Web.Api;
 
-public sealed record AddHostRequest(string? Name, string? Uri);
+public sealed record AddHostRequest(string? Name = null, string? Uri = null);
 
 /// <summary>/api/v1/hosts: the hosts' live state from the inventory; adding and removing through the host directory.</summary>
 public static class HostsApi

@@ -6,9 +6,9 @@ using KvmPortal.Hypervisor.Vms.Edit;
 namespace KvmPortal.Web.Api;
 
 /// <summary>A partial edit: each field that is set is applied (vCPUs, memory, autostart, then the rename).</summary>
-public sealed record VmEditRequest(int? VCpus, ulong? MemoryBytes, ChangeScope? Scope, bool? Autostart, string? Name);
+public sealed record VmEditRequest(int? VCpus = null, ulong? MemoryBytes = null, ChangeScope? Scope = null, bool? Autostart = null, string? Name = null);
 
-public sealed record VmXmlRequest(string? Xml);
+public sealed record VmXmlRequest(string? Xml = null);
 
 /// <summary>/api/v1/vms: the VM list from the inventory (what the caller may see), details, lifecycle, create, edit, delete.</summary>
 public static class VmsApi
