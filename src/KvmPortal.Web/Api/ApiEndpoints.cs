@@ -28,7 +28,15 @@ public static class ApiEndpoints
     {
         app.UseWhen(context => context.Request.Path.StartsWithSegments(ApiRoutes.Base), api =>
         {
-            api.UseStatusCodePages();
+            api.UseStatusCodePages(async pages =>
+            {
+                // A bodiless error here is the framework's own: outside Development a request whose parameters could
+                // not be read gets a bare 400, so say what to check.
+                var status = pages.HttpContext.Response.StatusCode;
+                await Results.Problem(statusCode: status, detail: status == StatusCodes.Status400BadRequest
+                    ? "The request could not be read: check the JSON body, the types of its fields and the GUIDs and values in the URL."
+                    : null).ExecuteAsync(pages.HttpContext);
+            });
             api.Use(async (context, next) =>
             {
                 try
