@@ -19,9 +19,17 @@ public static class ApiProblems
     public static IResult Invalid(string field, params string[] messages) =>
         Results.ValidationProblem(new Dictionary<string, string[]> { [field] = messages });
 
-    /// <summary>Every problem of a spec at once, grouped by field.</summary>
-    public static IResult Invalid(IEnumerable<SpecProblem> problems) =>
-        Results.ValidationProblem(problems.GroupBy(p => p.Field).ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray()));
+    /// <summary>
+    /// Every problem of a spec at once: English messages grouped by field, and each problem's stable key and values
+    /// for clients that show them in another language.
+    /// </summary>
+    public static IResult Invalid(IReadOnlyList<SpecProblem> problems) =>
+        Results.ValidationProblem(
+            problems.GroupBy(p => p.Field).ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray()),
+            extensions: new Dictionary<string, object?>
+            {
+                ["problems"] = problems.Select(p => new { p.Field, p.Key, p.Subject, p.Arguments }).ToList(),
+            });
 
     /// <summary>The answer for an exception an API call raised, or null when it is a fault of ours (a real 500).</summary>
     public static IResult? From(Exception exception) => exception switch
@@ -29,7 +37,7 @@ public static class ApiProblems
         AccessDeniedException denied => Results.Problem(title: "Forbidden", detail: denied.Message,
             statusCode: StatusCodes.Status403Forbidden, extensions: new Dictionary<string, object?> { ["action"] = denied.Action.ToString() }),
         HypervisorException failure => FromHypervisor(failure),
-        NetworkValidationException invalid => Invalid("spec", [.. invalid.Problems]),
+        NetworkValidationException invalid => Invalid(invalid.Problems),
         BadHttpRequestException bad => Results.Problem(title: "Bad request",
             detail: bad.InnerException is JsonException json ? $"{bad.Message} {json.Message}" : bad.Message, statusCode: bad.StatusCode),
         JsonException json => Results.Problem(title: "Bad request", detail: json.Message, statusCode: StatusCodes.Status400BadRequest),

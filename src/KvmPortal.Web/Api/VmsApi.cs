@@ -103,15 +103,16 @@ public static class VmsApi
     {
         var problems = new List<SpecProblem>();
         if (edit is { VCpus: null, MemoryBytes: null, Autostart: null, Name: null })
-            problems.Add(new SpecProblem("edit", "Nothing to change: set vcpus, memoryBytes, autostart or name."));
+            problems.Add(SpecProblem.Of("edit", "NothingToChange", "Nothing to change: set vCpus, memoryBytes, autostart or name."));
         if (edit.VCpus is <= 0 or > DomainSpecValidator.MaxVCpus)
-            problems.Add(new SpecProblem("vcpus", $"vCPUs must be between 1 and {DomainSpecValidator.MaxVCpus}."));
+            problems.Add(SpecProblem.Of("vCpus", "VCpusRange", $"vCPUs must be between 1 and {DomainSpecValidator.MaxVCpus}.", SpecProblem.Number(DomainSpecValidator.MaxVCpus)));
         if (edit.MemoryBytes is { } memory && memory is < DomainSpecValidator.MinMemoryBytes or > DomainSpecValidator.MaxMemoryBytes)
-            problems.Add(new SpecProblem("memoryBytes", $"Memory must be between {DomainSpecValidator.MinMemoryBytes} and {DomainSpecValidator.MaxMemoryBytes} bytes."));
+            problems.Add(SpecProblem.Of("memoryBytes", "MemoryRange", $"Memory must be between {SpecProblem.Size(DomainSpecValidator.MinMemoryBytes)} and {SpecProblem.Size(DomainSpecValidator.MaxMemoryBytes)}.",
+                SpecProblem.Size(DomainSpecValidator.MinMemoryBytes), SpecProblem.Size(DomainSpecValidator.MaxMemoryBytes)));
         if (edit.Scope is { } scope && (scope == 0 || (scope & ~ChangeScope.Both) != 0))
-            problems.Add(new SpecProblem("scope", "The scope must be Live, Config or Both."));
+            problems.Add(SpecProblem.Of("scope", "ScopeInvalid", "The scope must be Live, Config or Both."));
         if (edit.Name is { } name && string.IsNullOrWhiteSpace(name))
-            problems.Add(new SpecProblem("name", "The new name must not be empty."));
+            problems.Add(SpecProblem.Of("name", "NameRequired", "The new name must not be empty."));
         return problems.Count > 0 ? ApiProblems.Invalid(problems) : null;
     }
 }

@@ -12,6 +12,7 @@ public static class AuditServiceCollectionExtensions
         services.AddSingleton<IAuditLog, PostgresAuditLog>();
         services.AddSingleton<AccountAudit>();
         services.AddSingleton<ConsoleAudit>();
+        services.AddSingleton<AuditQueries>();
         return services;
     }
 }

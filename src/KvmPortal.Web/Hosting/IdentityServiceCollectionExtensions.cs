@@ -32,6 +32,12 @@ public static class IdentityServiceCollectionExtensions
             cookie.LogoutPath = LogoutPath;
             cookie.AccessDeniedPath = LoginPath;
             cookie.ReturnUrlParameter = CookieAuthenticationDefaults.ReturnUrlParameter;
+            // A signed-in user without the role a page or endpoint needs gets 403, not the login page they already passed.
+            cookie.Events.OnRedirectToAccessDenied = context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                return Task.CompletedTask;
+            };
         });
 
         services.AddAuthorizationBuilder()

@@ -1,5 +1,6 @@
 using KvmPortal.Web.Api;
 using KvmPortal.Web.Components.Account;
+using KvmPortal.Web.Audit;
 using KvmPortal.Web.Consoles;
 
 namespace KvmPortal.Web.Hosting;
@@ -47,6 +48,7 @@ public static class KvmPortalBuilderExtensions
         app.MapConsoleProxy();
         app.MapStorageEndpoints();
         app.MapKvmPortalApi();
+        app.MapAuditExport();
         app.MapKvmPortalUi();
         return app;
     }

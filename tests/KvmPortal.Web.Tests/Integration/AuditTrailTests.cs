@@ -6,6 +6,7 @@ using KvmPortal.Web.Data;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace KvmPortal.Web.Tests.Integration;
 
@@ -62,6 +63,40 @@ public sealed class AuditTrailTests(KvmPortalAppFixture app) : IClassFixture<Kvm
         Assert.Equal([AuditActions.SignIn, AuditActions.SignOut], rows.OrderBy(r => r.Id).Select(r => r.Action));
         Assert.All(rows, r => Assert.True(r.Succeeded));
         Assert.DoesNotContain(rows, r => JsonSerializer.Serialize(r).Contains(Password, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_sign_in_whose_entry_cannot_be_written_is_undone()
+    {
+        var userName = "audit-blocked-" + Guid.NewGuid().ToString("N")[..6];
+        await PortalSignIn.EnsurePlainUserAsync(app, userName, Password);
+        // The database refuses this user's audit rows, as it would refuse any write when it is full or read-only.
+        await using (var connection = new NpgsqlConnection(app.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var block = new NpgsqlCommand(
+                $"ALTER TABLE \"AuditLog\" ADD CONSTRAINT \"block_{userName.Replace('-', '_')}\" CHECK (\"ActorName\" <> '{userName}')", connection);
+            await block.ExecuteNonQueryAsync();
+        }
+        var browser = PortalSignIn.NewBrowser(app);
+
+        var response = await PortalSignIn.PostLoginAsync(browser, userName, Password);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("could not be recorded in the audit log", await response.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/")).StatusCode); // still signed out
+        Assert.Empty(await RowsAsync(a => a.ActorName == userName));
+    }
+
+    [Fact]
+    public async Task A_failed_sign_in_whose_entry_cannot_be_written_is_still_just_refused()
+    {
+        var tooLongForTheColumn = new string('x', 300);
+
+        var response = await PortalSignIn.PostLoginAsync(PortalSignIn.NewBrowser(app), tooLongForTheColumn, "Whatever-123!");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("data-testid=\"login-error\"", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]
@@ -126,6 +161,38 @@ public sealed class AuditTrailTests(KvmPortalAppFixture app) : IClassFixture<Kvm
         Assert.Contains("https://evil.example", row.Parameters);
     }
 
+    [Fact]
+    public async Task A_console_connection_over_the_users_limit_is_audited_as_a_failure_with_its_target()
+    {
+        var userName = "audit-limit-" + Guid.NewGuid().ToString("N")[..6];
+        var userId = await PortalSignIn.EnsurePlainUserAsync(app, userName, Password);
+        var cookie = await PortalSignIn.AuthCookieAsync(app, userName, Password);
+        var sessions = app.Services.GetRequiredService<ConsoleSessions>();
+        var target = new ConsoleTarget(Guid.NewGuid(), Guid.NewGuid(), ConsoleKind.Vnc, ConsoleMode.Full);
+        var open = new List<LiveConsoleSession>();
+        for (var i = 0; i < new ConsoleOptions().MaxSessionsPerUser; i++)
+            open.Add(await sessions.StartAsync(userId, userName, target, "vm-limit", new RelayCounters(), CancellationToken.None));
+        try
+        {
+            var ticket = await app.Services.GetRequiredService<ConsoleTickets>().IssueAsync(userId, target);
+
+            var status = await OpenConsoleAsync(cookie, "http://localhost", Uri.EscapeDataString(ticket));
+
+            Assert.Equal(HttpStatusCode.TooManyRequests, status);
+            var row = Assert.Single(await RowsAsync(a => a.ActorName == userName && a.Action == AuditActions.ConsoleOpen));
+            Assert.False(row.Succeeded);
+            Assert.Equal("too many open consoles", row.Error);
+            Assert.Equal(target.DomainUuid, row.VmUuid);
+            Assert.Equal(target.HostId, row.HostId);
+            Assert.Contains("\"full\"", row.Parameters);
+        }
+        finally
+        {
+            foreach (var session in open)
+                await sessions.EndAsync(session, "test over");
+        }
+    }
+
     /// <summary>Sends a WebSocket upgrade to the console proxy with the given auth cookie; the status it gets back.</summary>
     private async Task<HttpStatusCode> OpenConsoleAsync(string authCookie, string origin, string ticket)
     {
@@ -140,9 +207,10 @@ public sealed class AuditTrailTests(KvmPortalAppFixture app) : IClassFixture<Kvm
             using var socket = await client.ConnectAsync(new Uri($"ws://localhost{ConsoleProxyEndpoints.VncPath}?ticket={ticket}"), CancellationToken.None);
             return HttpStatusCode.SwitchingProtocols;
         }
-        catch (InvalidOperationException e) when (e.Message.EndsWith("403", StringComparison.Ordinal))
+        catch (InvalidOperationException e) when (e.Message.Contains("status code", StringComparison.OrdinalIgnoreCase))
         {
-            return HttpStatusCode.Forbidden;
+            // TestServer's client refuses anything but 101 with "Incomplete handshake, status code: NNN".
+            return (HttpStatusCode)int.Parse(e.Message[^3..], System.Globalization.CultureInfo.InvariantCulture);
         }
     }
 

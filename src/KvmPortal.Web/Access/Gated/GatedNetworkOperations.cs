@@ -1,3 +1,4 @@
+using KvmPortal.Hypervisor.Vms.Create;
 using KvmPortal.Hypervisor.Networks;
 
 namespace KvmPortal.Web.Access.Gated;
@@ -7,7 +8,7 @@ internal sealed class GatedNetworkOperations(INetworkOperations inner, Operation
 {
     public string PreviewXml(NetworkSpec spec) => inner.PreviewXml(spec);
 
-    public async Task<IReadOnlyList<string>> ValidateAsync(Guid hostId, NetworkSpec spec, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<SpecProblem>> ValidateAsync(Guid hostId, NetworkSpec spec, CancellationToken cancellationToken = default)
     {
         await gate.DemandAsync(PortalAction.ManageNetworks, AccessTarget.Host(hostId), cancellationToken);
         return await inner.ValidateAsync(hostId, spec, cancellationToken);

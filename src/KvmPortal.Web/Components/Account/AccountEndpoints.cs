@@ -21,8 +21,16 @@ public static class AccountEndpoints
             // No form field is bound here, so the antiforgery check is not implied: do it explicitly.
             if (!await antiforgery.IsRequestValidAsync(context))
                 return Results.BadRequest();
-            if (context.User.FindFirstValue(ClaimTypes.NameIdentifier) is { } userId)
-                await audit.SignOutAsync(context, userId, context.User.Identity?.Name ?? userId);
+            try
+            {
+                if (context.User.FindFirstValue(ClaimTypes.NameIdentifier) is { } userId)
+                    await audit.SignOutAsync(context, userId, context.User.Identity?.Name ?? userId);
+            }
+            catch (AuditWriteException)
+            {
+                // Leaving is the safe direction: the user is signed out even when the entry could not be written
+                // (the audit log has logged the failure).
+            }
             await signInManager.SignOutAsync();
             return Results.LocalRedirect("~/account/login");
         }).AllowAnonymous();
