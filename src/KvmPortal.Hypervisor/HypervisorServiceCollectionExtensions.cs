@@ -32,6 +32,7 @@ public static class HypervisorServiceCollectionExtensions
         services.AddSingleton<IStorageQueries, StorageQueries>();
         services.AddSingleton<INetworkOperations, NetworkOperations>();
         services.AddSingleton<IStorageOperations, StorageOperations>();
+        services.AddSingleton<Vms.Ownership.IVmOwnerTags, Vms.Ownership.VmOwnerTags>();
         return services;
     }
 }

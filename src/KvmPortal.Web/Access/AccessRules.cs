@@ -18,6 +18,10 @@ namespace KvmPortal.Web.Access;
 /// </summary>
 public static class AccessRules
 {
+    /// <summary>Reboot has its own permission (help desk may be allowed only that); every other lifecycle action is control.</summary>
+    public static PortalAction PermissionOf(Hypervisor.Vms.VmAction action) =>
+        action == Hypervisor.Vms.VmAction.Reboot ? PortalAction.RebootVm : PortalAction.ControlVm;
+
     public static bool IsVmAction(PortalAction action) => action is PortalAction.ViewVm or PortalAction.CreateVm
         or PortalAction.EditVm or PortalAction.DeleteVm or PortalAction.ControlVm or PortalAction.RebootVm
         or PortalAction.SnapshotVm or PortalAction.MigrateVm or PortalAction.OpenConsole

@@ -39,6 +39,10 @@ public static class AccessServiceCollectionExtensions
         services.AddScoped<ICurrentActor, CurrentActor>();
         services.AddScoped<OperationGate>();
         services.AddScoped<VmCreationTeam>();
+        services.AddScoped<IAccessViewSource, AccessViewSource>();
+        services.AddScoped<VmOwnerAssignment>();
+        services.AddScoped<Admin.UserAdministration>();
+        services.AddScoped<Admin.TeamAdministration>();
 
         Decorate<IVmOperations, GatedVmOperations>(services);
         Decorate<IVmProvisioning, GatedVmProvisioning>(services);
@@ -49,6 +53,7 @@ public static class AccessServiceCollectionExtensions
         services.AddScoped<IHostDirectory, GatedHostDirectory>();
 
         services.AddHostedService<AdministratorGrantBootstrap>();
+        services.AddHostedService<OwnershipIndexer>();
         return services;
     }
 

@@ -30,6 +30,7 @@ public sealed class HypervisorHarness : IAsyncDisposable
         Storage = new StorageQueries(Hosts);
         Networks = new NetworkOperations(Hosts, Inventory);
         StorageOps = new StorageOperations(Hosts);
+        OwnerTags = new KvmPortal.Hypervisor.Vms.Ownership.VmOwnerTags(Hosts, Inventory);
     }
 
     public HypervisorOptions Options { get; }
@@ -41,6 +42,7 @@ public sealed class HypervisorHarness : IAsyncDisposable
     public IStorageQueries Storage { get; }
     public INetworkOperations Networks { get; }
     public IStorageOperations StorageOps { get; }
+    public KvmPortal.Hypervisor.Vms.Ownership.IVmOwnerTags OwnerTags { get; }
     public IInventory Live => Inventory;
 
     public HostDefinition Attach(string uri, string? name = null)

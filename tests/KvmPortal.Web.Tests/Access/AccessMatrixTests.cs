@@ -270,7 +270,8 @@ public sealed class AccessMatrixTests(KvmPortalAppFixture app) : IClassFixture<K
             var creationTeam = new VmCreationTeam(scenario.Policy, app.Services.GetRequiredService<TeamDirectoryReader>()) { Chosen = chosenTeam };
             Vms = new GatedVmOperations(InnerVms, gate, targets);
             Editing = new GatedVmEditing(InnerEditing, gate, targets, app.Services.GetRequiredService<VmOwnershipIndex>());
-            Provisioning = new GatedVmProvisioning(InnerProvisioning, gate, creationTeam, ownership, targets);
+            var views = new AccessViewSource(new FixedActor(actor), scenario.Policy, app.Services.GetRequiredService<VmOwnershipIndex>(), app.Services.GetRequiredService<TeamDirectoryReader>());
+            Provisioning = new GatedVmProvisioning(InnerProvisioning, gate, creationTeam, ownership, targets, views);
             Networks = new GatedNetworkOperations(InnerNetworks, gate, targets);
             Storage = new GatedStorageOperations(InnerStorage, gate, targets);
             StorageQueries = new GatedStorageQueries(InnerStorage, gate);

@@ -43,6 +43,8 @@ public class KvmPortalAppFixture : WebApplicationFactory<Program>, IAsyncLifetim
 
     public FakeStorage Storage { get; } = new();
 
+    public FakeOwnerTags OwnerTags { get; } = new();
+
     public async Task InitializeAsync()
     {
         await using (var connection = new NpgsqlConnection(serverConnectionString))
@@ -70,6 +72,8 @@ public class KvmPortalAppFixture : WebApplicationFactory<Program>, IAsyncLifetim
             services.AddSingleton<IVmOperations>(VmOperations);
             services.RemoveAll<KvmPortal.Hypervisor.Storage.IStorageOperations>();
             services.AddSingleton<KvmPortal.Hypervisor.Storage.IStorageOperations>(Storage);
+            services.RemoveAll<KvmPortal.Hypervisor.Vms.Ownership.IVmOwnerTags>();
+            services.AddSingleton<KvmPortal.Hypervisor.Vms.Ownership.IVmOwnerTags>(OwnerTags);
             ConfigureTestDoubles(services);
         });
     }

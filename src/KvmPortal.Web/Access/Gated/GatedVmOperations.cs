@@ -7,7 +7,7 @@ internal sealed class GatedVmOperations(IVmOperations inner, OperationGate gate,
 {
     public Task ExecuteAsync(VmKey vm, VmAction action, CancellationToken cancellationToken = default) =>
         gate.RunAsync(
-            new GatedOperation(PermissionOf(action), "vm." + action.ToString().ToLowerInvariant(), AccessTarget.Of(vm), targets.Vm(vm)),
+            new GatedOperation(AccessRules.PermissionOf(action), "vm." + action.ToString().ToLowerInvariant(), AccessTarget.Of(vm), targets.Vm(vm)),
             () => inner.ExecuteAsync(vm, action, cancellationToken), cancellationToken);
 
     public async Task<VmDetails> GetDetailsAsync(VmKey vm, CancellationToken cancellationToken = default)
@@ -15,7 +15,4 @@ internal sealed class GatedVmOperations(IVmOperations inner, OperationGate gate,
         await gate.DemandAsync(PortalAction.ViewVm, AccessTarget.Of(vm), cancellationToken);
         return await inner.GetDetailsAsync(vm, cancellationToken);
     }
-
-    internal static PortalAction PermissionOf(VmAction action) =>
-        action == VmAction.Reboot ? PortalAction.RebootVm : PortalAction.ControlVm;
 }

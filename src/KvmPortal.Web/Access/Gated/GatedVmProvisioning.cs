@@ -12,7 +12,8 @@ internal sealed class GatedVmProvisioning(
     OperationGate gate,
     VmCreationTeam creationTeam,
     VmOwnership ownership,
-    AuditTargets targets) : IVmProvisioning
+    AuditTargets targets,
+    IAccessViewSource views) : IVmProvisioning
 {
     public async Task<IReadOnlyList<SpecProblem>> ValidateAsync(DomainSpec spec, CancellationToken cancellationToken = default)
     {
@@ -36,7 +37,10 @@ internal sealed class GatedVmProvisioning(
             {
                 var vm = await inner.CreateAsync(spec, cancellationToken);
                 if (target.TeamId is { } team)
+                {
                     await ownership.SetOwnerAsync(vm, team, CancellationToken.None);
+                    views.Invalidate();
+                }
                 return vm;
             }, cancellationToken);
     }
