@@ -12,12 +12,15 @@ public sealed class KvmPortalDbContext(DbContextOptions<KvmPortalDbContext> opti
 
     public DbSet<ConsoleSessionRecord> ConsoleSessions => Set<ConsoleSessionRecord>();
 
-    public DbSet<AuditRecord> AuditLog => Set<AuditRecord>();
+    public DbSet<ApiTokenRecord> ApiTokens => Set<ApiTokenRecord>();
+
     public DbSet<TeamRecord> Teams => Set<TeamRecord>();
 
     public DbSet<RoleGrantRecord> RoleGrants => Set<RoleGrantRecord>();
 
     public DbSet<VmOwnershipRecord> VmOwnership => Set<VmOwnershipRecord>();
+
+    public DbSet<AuditRecord> AuditLog => Set<AuditRecord>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -1,3 +1,4 @@
+using KvmPortal.Web.Api;
 using KvmPortal.Web.Components.Account;
 using KvmPortal.Web.Audit;
 using KvmPortal.Web.Consoles;
@@ -25,6 +26,7 @@ public static class KvmPortalBuilderExtensions
         builder.Services.AddKvmPortalHypervisor();
         builder.Services.AddKvmPortalConsoles();
         builder.Services.AddKvmPortalAccess();
+        builder.Services.AddKvmPortalApi();
         builder.Services.AddKvmPortalUi();
         return builder;
     }
@@ -35,6 +37,7 @@ public static class KvmPortalBuilderExtensions
             app.UseExceptionHandler("/error", createScopeForErrors: true);
 
         app.UseRequestLocalization();
+        app.UseKvmPortalApiErrors();
         app.UseWebSockets();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -44,6 +47,7 @@ public static class KvmPortalBuilderExtensions
         app.MapAccountEndpoints();
         app.MapConsoleProxy();
         app.MapStorageEndpoints();
+        app.MapKvmPortalApi();
         app.MapAuditExport();
         app.MapKvmPortalUi();
         return app;

@@ -15,7 +15,7 @@ namespace KvmPortal.Web.Tests.Integration;
 /// The real web host on a fresh PostgreSQL database of its own (created here, dropped at the end), with the hypervisor
 /// layer replaced by fakes: these tests are about hosting, auth and data, not libvirt.
 /// </summary>
-public sealed class KvmPortalAppFixture : WebApplicationFactory<Program>, IAsyncLifetime
+public class KvmPortalAppFixture : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string AdminPassword = "Test-Admin-Passw0rd!";
     private const string ServerVariable = "KVMPORTAL_TEST_DB";
@@ -76,7 +76,13 @@ public sealed class KvmPortalAppFixture : WebApplicationFactory<Program>, IAsync
                 ActivatorUtilities.CreateInstance<KvmPortal.Web.Access.Gated.GatedStorageOperations>(sp, (KvmPortal.Hypervisor.Storage.IStorageOperations)Storage));
             services.RemoveAll<KvmPortal.Hypervisor.Vms.Ownership.IVmOwnerTags>();
             services.AddSingleton<KvmPortal.Hypervisor.Vms.Ownership.IVmOwnerTags>(OwnerTags);
+            ConfigureTestDoubles(services);
         });
+    }
+
+    /// <summary>For fixtures that need more of the service layer replaced (or gated) than this one.</summary>
+    protected virtual void ConfigureTestDoubles(IServiceCollection services)
+    {
     }
 
     async Task IAsyncLifetime.DisposeAsync()
