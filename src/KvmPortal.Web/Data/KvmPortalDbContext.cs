@@ -1,16 +1,20 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace KvmPortal.Web.Data;
 
 public sealed class KvmPortalDbContext(DbContextOptions<KvmPortalDbContext> options)
-    : IdentityDbContext<KvmPortalUser>(options)
+    : IdentityDbContext<KvmPortalUser>(options), IDataProtectionKeyContext
 {
     public DbSet<HostRecord> Hosts => Set<HostRecord>();
 
     public DbSet<ConsoleTicketRecord> ConsoleTickets => Set<ConsoleTicketRecord>();
 
     public DbSet<ConsoleSessionRecord> ConsoleSessions => Set<ConsoleSessionRecord>();
+
+    /// <summary>The Data Protection key ring, shared by every instance (see AddKvmPortalDataProtection).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

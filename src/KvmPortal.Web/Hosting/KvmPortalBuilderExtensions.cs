@@ -19,6 +19,7 @@ public static class KvmPortalBuilderExtensions
 
         builder.Services.AddKvmPortalOptions();
         builder.Services.AddKvmPortalData();
+        builder.Services.AddKvmPortalDataProtection();
         builder.Services.AddKvmPortalIdentity();
         builder.Services.AddKvmPortalHypervisor();
         builder.Services.AddKvmPortalConsoles();

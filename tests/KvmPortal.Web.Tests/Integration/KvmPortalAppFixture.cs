@@ -22,6 +22,7 @@ public sealed class KvmPortalAppFixture : WebApplicationFactory<Program>, IAsync
 
     private readonly string serverConnectionString;
     private readonly string databaseName = "kvmportal_test_" + Guid.NewGuid().ToString("N");
+    private readonly bool ownsDatabase = true;
 
     public KvmPortalAppFixture()
     {
@@ -33,7 +34,24 @@ public sealed class KvmPortalAppFixture : WebApplicationFactory<Program>, IAsync
         ConnectionString = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = databaseName }.ConnectionString;
     }
 
+    /// <summary>A second instance on this one's database, as another server or this one after a restart would be.</summary>
+    private KvmPortalAppFixture(KvmPortalAppFixture first)
+    {
+        serverConnectionString = first.serverConnectionString;
+        databaseName = first.databaseName;
+        ConnectionString = first.ConnectionString;
+        ownsDatabase = false;
+    }
+
     public string ConnectionString { get; }
+
+    /// <summary>Starts another app instance on the same database; dispose it before this fixture.</summary>
+    public async Task<KvmPortalAppFixture> StartInstanceOnSameDatabaseAsync()
+    {
+        var second = new KvmPortalAppFixture(this);
+        await ((IAsyncLifetime)second).InitializeAsync();
+        return second;
+    }
 
     public FakeInventory Inventory { get; } = new();
 
@@ -45,13 +63,19 @@ public sealed class KvmPortalAppFixture : WebApplicationFactory<Program>, IAsync
 
     public async Task InitializeAsync()
     {
+        if (ownsDatabase)
+            await CreateDatabaseAsync();
+        _ = Server; // starts the host: migrations, the administrator and the default hosts happen here
+    }
+
+    private async Task CreateDatabaseAsync()
+    {
         await using (var connection = new NpgsqlConnection(serverConnectionString))
         {
             await connection.OpenAsync();
             await using var create = new NpgsqlCommand($"CREATE DATABASE \"{databaseName}\"", connection);
             await create.ExecuteNonQueryAsync();
         }
-        _ = Server; // starts the host: migrations, the administrator and the default hosts happen here
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -76,6 +100,8 @@ public sealed class KvmPortalAppFixture : WebApplicationFactory<Program>, IAsync
     async Task IAsyncLifetime.DisposeAsync()
     {
         await DisposeAsync();
+        if (!ownsDatabase)
+            return;
         NpgsqlConnection.ClearAllPools();
         await using var connection = new NpgsqlConnection(serverConnectionString);
         await connection.OpenAsync();
