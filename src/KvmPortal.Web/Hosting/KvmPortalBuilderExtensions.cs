@@ -21,6 +21,9 @@ public static class KvmPortalBuilderExtensions
         builder.Services.AddKvmPortalData();
         builder.Services.AddKvmPortalDataProtection();
         builder.Services.AddKvmPortalIdentity();
+        builder.Services.AddKvmPortalAccountSecurity();
+        builder.Services.AddKvmPortalReverseProxy();
+        builder.Services.AddKvmPortalRateLimiting();
         builder.Services.AddKvmPortalHypervisor();
         builder.Services.AddKvmPortalConsoles();
         builder.Services.AddKvmPortalUi();
@@ -29,12 +32,17 @@ public static class KvmPortalBuilderExtensions
 
     public static WebApplication UseKvmPortal(this WebApplication app)
     {
+        app.UseForwardedHeaders();
         if (!app.Environment.IsDevelopment())
+        {
             app.UseExceptionHandler("/error", createScopeForErrors: true);
+            app.UseHsts(); // sent on HTTPS requests only
+        }
 
         app.UseRequestLocalization();
         app.UseWebSockets();
         app.UseAuthentication();
+        app.UseRateLimiter(); // after authentication: the API policy counts per user
         app.UseAuthorization();
         app.UseAntiforgery();
 

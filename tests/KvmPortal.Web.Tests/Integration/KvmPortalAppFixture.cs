@@ -84,8 +84,11 @@ public sealed class KvmPortalAppFixture : WebApplicationFactory<Program>, IAsync
         builder.UseSetting("ConnectionStrings:KvmPortal", ConnectionString);
         builder.UseSetting("KvmPortal:AdminPassword", AdminPassword);
         builder.UseSetting("KvmPortal:DefaultHosts:0", "qemu:///system");
+        // Every test client shares one (unknown) address, and tests sign in far more often than a person does.
+        builder.UseSetting("RateLimits:SignInPerMinute", "1000");
         builder.ConfigureTestServices(services =>
         {
+            services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, TestClientAddress>();
             services.RemoveAll<IInventory>();
             services.RemoveAll<IHostManager>();
             services.RemoveAll<IVmOperations>();
