@@ -33,6 +33,7 @@ public static class KvmPortalBuilderExtensions
     public static WebApplication UseKvmPortal(this WebApplication app)
     {
         app.UseForwardedHeaders();
+        app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);

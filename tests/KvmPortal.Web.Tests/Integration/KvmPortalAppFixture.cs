@@ -23,6 +23,7 @@ public sealed class KvmPortalAppFixture : WebApplicationFactory<Program>, IAsync
     private readonly string serverConnectionString;
     private readonly string databaseName = "kvmportal_test_" + Guid.NewGuid().ToString("N");
     private readonly bool ownsDatabase = true;
+    private Action<IWebHostBuilder>? extraConfiguration;
 
     public KvmPortalAppFixture()
     {
@@ -51,6 +52,14 @@ public sealed class KvmPortalAppFixture : WebApplicationFactory<Program>, IAsync
         var second = new KvmPortalAppFixture(this);
         await ((IAsyncLifetime)second).InitializeAsync();
         return second;
+    }
+
+    /// <summary>An app of its own on a fresh database, configured further by <paramref name="configure"/>; dispose it as IAsyncLifetime.</summary>
+    public static async Task<KvmPortalAppFixture> StartNewAsync(Action<IWebHostBuilder> configure)
+    {
+        var app = new KvmPortalAppFixture { extraConfiguration = configure };
+        await app.InitializeAsync();
+        return app;
     }
 
     public FakeInventory Inventory { get; } = new();
@@ -98,6 +107,7 @@ public sealed class KvmPortalAppFixture : WebApplicationFactory<Program>, IAsync
             services.RemoveAll<KvmPortal.Hypervisor.Storage.IStorageOperations>();
             services.AddSingleton<KvmPortal.Hypervisor.Storage.IStorageOperations>(Storage);
         });
+        extraConfiguration?.Invoke(builder);
     }
 
     async Task IAsyncLifetime.DisposeAsync()
