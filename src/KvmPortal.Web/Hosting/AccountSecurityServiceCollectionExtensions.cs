@@ -1,3 +1,5 @@
+using KvmPortal.Web.Components.Account;
+using KvmPortal.Web.Data;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Identity;
 
@@ -16,7 +18,7 @@ public static class AccountSecurityServiceCollectionExtensions
     public const int PasswordHashIterations = 210_000;
 
     /// <summary>
-    /// Lockout, password rules, hashing cost, and the cookies' flags: HttpOnly, SameSite=Lax (top-level navigation
+    /// Lockout, password rules, hashing cost, two-factor sign-in, and the cookies' flags: HttpOnly, SameSite=Lax (top-level navigation
     /// and the same-origin console WebSocket and downloads keep the cookie; cross-site posts do not get it) and
     /// Secure whenever the request came over HTTPS, directly or through a trusted proxy's X-Forwarded-Proto.
     /// </summary>
@@ -45,6 +47,11 @@ public static class AccountSecurityServiceCollectionExtensions
             });
         }
         services.AddAntiforgery(antiforgery => antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
+
+        // Two-factor sign-in with an authenticator app (TOTP) and recovery codes.
+        new IdentityBuilder(typeof(KvmPortalUser), typeof(IdentityRole), services)
+            .AddTokenProvider<AuthenticatorTokenProvider<KvmPortalUser>>(TokenOptions.DefaultAuthenticatorProvider);
+        services.AddScoped<TwoFactorSetup>();
         return services;
     }
 }

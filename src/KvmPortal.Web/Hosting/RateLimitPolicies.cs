@@ -11,7 +11,7 @@ public static class RateLimitPolicies
 
     /// <summary>The form posts that check a password or a code: the ones worth guessing at.</summary>
     public static readonly IReadOnlyList<PathString> SignInPosts =
-        ["/account/login", "/account/login-2fa", "/account/password"];
+        ["/account/login", "/account/login-2fa", "/account/password", "/account/two-factor"];
 
     /// <summary>Sign-in posts are counted per client address; every other request is not limited here.</summary>
     public static RateLimitPartition<string> SignIn(HttpContext context, int perMinute) =>
