@@ -33,7 +33,8 @@ public static class SecurityHeaders
 
     public static IApplicationBuilder UseSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
     {
-        var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+        // Hex, not base64: the page writes the nonce HTML-encoded, and a "+" would come out as "&#x2B;".
+        var nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(16));
         context.Items[NonceItem] = nonce;
         // Set as the response starts: the exception handler clears headers set earlier when it renders the error page.
         context.Response.OnStarting(() =>
