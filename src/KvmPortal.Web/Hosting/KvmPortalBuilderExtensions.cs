@@ -22,7 +22,11 @@ public static class KvmPortalBuilderExtensions
         builder.Services.AddKvmPortalOptions();
         builder.Services.AddKvmPortalData();
         builder.Services.AddKvmPortalAudit();
+        builder.Services.AddKvmPortalDataProtection();
         builder.Services.AddKvmPortalIdentity();
+        builder.Services.AddKvmPortalAccountSecurity();
+        builder.Services.AddKvmPortalReverseProxy();
+        builder.Services.AddKvmPortalRateLimiting();
         builder.Services.AddKvmPortalHypervisor();
         builder.Services.AddKvmPortalConsoles();
         builder.Services.AddKvmPortalAccess();
@@ -33,13 +37,19 @@ public static class KvmPortalBuilderExtensions
 
     public static WebApplication UseKvmPortal(this WebApplication app)
     {
+        app.UseForwardedHeaders();
+        app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())
+        {
             app.UseExceptionHandler("/error", createScopeForErrors: true);
+            app.UseHsts(); // sent on HTTPS requests only
+        }
 
         app.UseRequestLocalization();
         app.UseKvmPortalApiErrors();
         app.UseWebSockets();
         app.UseAuthentication();
+        app.UseRateLimiter(); // after authentication: the API policy counts per user
         app.UseAuthorization();
         app.UseAntiforgery();
 

@@ -22,6 +22,8 @@ public class KvmPortalAppFixture : WebApplicationFactory<Program>, IAsyncLifetim
 
     private readonly string serverConnectionString;
     private readonly string databaseName = "kvmportal_test_" + Guid.NewGuid().ToString("N");
+    private readonly bool ownsDatabase = true;
+    private Action<IWebHostBuilder>? extraConfiguration;
 
     public KvmPortalAppFixture()
     {
@@ -33,7 +35,32 @@ public class KvmPortalAppFixture : WebApplicationFactory<Program>, IAsyncLifetim
         ConnectionString = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = databaseName }.ConnectionString;
     }
 
+    /// <summary>A second instance on this one's database, as another server or this one after a restart would be.</summary>
+    private KvmPortalAppFixture(KvmPortalAppFixture first)
+    {
+        serverConnectionString = first.serverConnectionString;
+        databaseName = first.databaseName;
+        ConnectionString = first.ConnectionString;
+        ownsDatabase = false;
+    }
+
     public string ConnectionString { get; }
+
+    /// <summary>Starts another app instance on the same database; dispose it before this fixture.</summary>
+    public async Task<KvmPortalAppFixture> StartInstanceOnSameDatabaseAsync()
+    {
+        var second = new KvmPortalAppFixture(this);
+        await ((IAsyncLifetime)second).InitializeAsync();
+        return second;
+    }
+
+    /// <summary>An app of its own on a fresh database, configured further by <paramref name="configure"/>; dispose it as IAsyncLifetime.</summary>
+    public static async Task<KvmPortalAppFixture> StartNewAsync(Action<IWebHostBuilder> configure)
+    {
+        var app = new KvmPortalAppFixture { extraConfiguration = configure };
+        await app.InitializeAsync();
+        return app;
+    }
 
     public FakeInventory Inventory { get; } = new();
 
@@ -47,13 +74,19 @@ public class KvmPortalAppFixture : WebApplicationFactory<Program>, IAsyncLifetim
 
     public async Task InitializeAsync()
     {
+        if (ownsDatabase)
+            await CreateDatabaseAsync();
+        _ = Server; // starts the host: migrations, the administrator and the default hosts happen here
+    }
+
+    private async Task CreateDatabaseAsync()
+    {
         await using (var connection = new NpgsqlConnection(serverConnectionString))
         {
             await connection.OpenAsync();
             await using var create = new NpgsqlCommand($"CREATE DATABASE \"{databaseName}\"", connection);
             await create.ExecuteNonQueryAsync();
         }
-        _ = Server; // starts the host: migrations, the administrator and the default hosts happen here
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -62,8 +95,11 @@ public class KvmPortalAppFixture : WebApplicationFactory<Program>, IAsyncLifetim
         builder.UseSetting("ConnectionStrings:KvmPortal", ConnectionString);
         builder.UseSetting("KvmPortal:AdminPassword", AdminPassword);
         builder.UseSetting("KvmPortal:DefaultHosts:0", "qemu:///system");
+        // Every test client shares one (unknown) address, and tests sign in far more often than a person does.
+        builder.UseSetting("RateLimits:SignInPerMinute", "1000");
         builder.ConfigureTestServices(services =>
         {
+            services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, TestClientAddress>();
             services.RemoveAll<IInventory>();
             services.RemoveAll<IHostManager>();
             services.RemoveAll<IVmOperations>();
@@ -78,6 +114,7 @@ public class KvmPortalAppFixture : WebApplicationFactory<Program>, IAsyncLifetim
             services.AddSingleton<KvmPortal.Hypervisor.Vms.Ownership.IVmOwnerTags>(OwnerTags);
             ConfigureTestDoubles(services);
         });
+        extraConfiguration?.Invoke(builder);
     }
 
     /// <summary>For fixtures that need more of the service layer replaced (or gated) than this one.</summary>
@@ -88,6 +125,8 @@ public class KvmPortalAppFixture : WebApplicationFactory<Program>, IAsyncLifetim
     async Task IAsyncLifetime.DisposeAsync()
     {
         await DisposeAsync();
+        if (!ownsDatabase)
+            return;
         NpgsqlConnection.ClearAllPools();
         await using var connection = new NpgsqlConnection(serverConnectionString);
         await connection.OpenAsync();
