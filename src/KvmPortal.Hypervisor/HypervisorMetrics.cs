@@ -9,7 +9,7 @@ namespace KvmPortal.Hypervisor;
 public static class HypervisorMetrics
 {
     public const string MeterName = "KvmPortal.Hypervisor";
-    public const string LibvirtCallDurationName = "kvmportal.libvirt.call.duration";
+    public const string LibvirtCallDurationName = "libvirt.call.duration";
 
     private static readonly Meter Meter = new(MeterName);
 

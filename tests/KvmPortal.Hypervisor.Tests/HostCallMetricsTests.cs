@@ -56,4 +56,24 @@ public sealed class HostCallMetricsTests
         Assert.NotNull(sample.SampledAt);
         Assert.True(sample.SampledAt <= DateTimeOffset.UtcNow);
     }
+
+    [Fact]
+    public async Task Log_lines_of_an_operation_carry_its_operation_host_and_vm()
+    {
+        var loggers = new ScopeRecordingLoggerFactory();
+        await using var hypervisor = new HypervisorHarness(loggers: loggers);
+        var host = hypervisor.Attach("test:///default", "scoped-" + Guid.NewGuid().ToString("N")[..8]);
+        var snapshot = await hypervisor.Live.WaitForVmAsync(host, "test", vm => vm.State == Vms.VmState.Running, "running");
+        var vm = snapshot.Vms.Values.Single(v => v.HostId == host.Id && v.Name == "test");
+
+        // Starting a running domain fails in libvirt: the failure is logged inside the operation's scope.
+        await Assert.ThrowsAsync<HypervisorException>(() => hypervisor.Vms.ExecuteAsync(vm.Key, Vms.VmAction.Start));
+
+        var line = Assert.Single(loggers.Lines, l => l.Scope.TryGetValue("Operation", out var op) && (string?)op == "vm.start");
+        Assert.Equal(host.Name, line.Scope["Host"]);
+        Assert.Equal("test", line.Scope["Vm"]);
+        Assert.Contains("Start test failed", line.Message);
+        // Lines written outside any operation (the session's own) carry no operation.
+        Assert.Contains(loggers.Lines, l => !l.Scope.ContainsKey("Operation"));
+    }
 }

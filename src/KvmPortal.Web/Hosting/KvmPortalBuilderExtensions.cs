@@ -25,6 +25,7 @@ public static class KvmPortalBuilderExtensions
         builder.Services.AddKvmPortalHypervisor();
         builder.Services.AddKvmPortalConsoles();
         builder.Services.AddKvmPortalUi();
+        builder.Services.AddKvmPortalObservability();
         return builder;
     }
 
@@ -39,7 +40,7 @@ public static class KvmPortalBuilderExtensions
         app.UseAuthorization();
         app.UseAntiforgery();
 
-        app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
+        app.MapKvmPortalObservability();
         app.MapAccountEndpoints();
         app.MapConsoleProxy();
         app.MapStorageEndpoints();
