@@ -32,6 +32,7 @@ public static class KvmPortalBuilderExtensions
         builder.Services.AddKvmPortalAccess();
         builder.Services.AddKvmPortalApi();
         builder.Services.AddKvmPortalUi();
+        builder.Services.AddKvmPortalObservability();
         return builder;
     }
 
@@ -53,7 +54,7 @@ public static class KvmPortalBuilderExtensions
         app.UseAuthorization();
         app.UseAntiforgery();
 
-        app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
+        app.MapKvmPortalObservability();
         app.MapAccountEndpoints();
         app.MapConsoleProxy();
         app.MapStorageEndpoints();

@@ -58,14 +58,6 @@ public sealed partial class WebHostTests(KvmPortalAppFixture app) : IClassFixtur
     }
 
     [Fact]
-    public async Task Healthz_answers_anonymously()
-    {
-        var response = await NewClient().GetAsync("/healthz");
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("ok", await response.Content.ReadAsStringAsync());
-    }
-
-    [Fact]
     public async Task The_login_page_is_anonymous_and_carries_an_antiforgery_token()
     {
         var response = await NewClient().GetAsync("/account/login");
