@@ -59,25 +59,29 @@ internal static class NetworkXml
     /// </summary>
     public static string DhcpGuest(string name, string network, string mac)
     {
-        string kernel = DemoFile("KVMPORTAL_DEMO_KERNEL", DefaultKernel);
-        string initrd = DemoFile("KVMPORTAL_DEMO_INITRD", DefaultInitrd);
-        return new XElement("domain",
+        var domain = DemoGuest(name);
+        domain.Element("devices")!.AddFirst(
+            new XElement("interface", new XAttribute("type", "network"),
+                new XElement("mac", new XAttribute("address", mac)),
+                new XElement("source", new XAttribute("network", network)),
+                new XElement("model", new XAttribute("type", "virtio"))));
+        return domain.ToString();
+    }
+
+    /// <summary>A TCG guest booting the demo kernel and busybox initramfs, with a shell on its serial port (ttyS0).</summary>
+    public static XElement DemoGuest(string name) =>
+        new("domain",
             new XAttribute("type", "qemu"),
             new XElement("name", name),
             new XElement("memory", new XAttribute("unit", "MiB"), 256),
             new XElement("vcpu", 1),
             new XElement("os",
                 new XElement("type", new XAttribute("arch", "x86_64"), new XAttribute("machine", "pc"), "hvm"),
-                new XElement("kernel", kernel),
-                new XElement("initrd", initrd),
+                new XElement("kernel", DemoFile("KVMPORTAL_DEMO_KERNEL", DefaultKernel)),
+                new XElement("initrd", DemoFile("KVMPORTAL_DEMO_INITRD", DefaultInitrd)),
                 new XElement("cmdline", "console=ttyS0 quiet")),
             new XElement("devices",
-                new XElement("interface", new XAttribute("type", "network"),
-                    new XElement("mac", new XAttribute("address", mac)),
-                    new XElement("source", new XAttribute("network", network)),
-                    new XElement("model", new XAttribute("type", "virtio"))),
-                new XElement("serial", new XAttribute("type", "pty")))).ToString();
-    }
+                new XElement("serial", new XAttribute("type", "pty"))));
 
     public static string RandomMac() => $"52:54:00:{Random.Shared.Next(256):x2}:{Random.Shared.Next(256):x2}:{Random.Shared.Next(256):x2}";
 

@@ -17,20 +17,44 @@ internal sealed class OwnershipIndexer(
     TeamDirectoryReader teams,
     ILogger<OwnershipIndexer> logger) : BackgroundService
 {
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(30);
     private readonly HashSet<VmKey> checkedVms = [];
 
+    // A failure here (the database restarting, a host call going wrong) must not stop the whole app, which is what
+    // an exception escaping a BackgroundService does: it is logged and indexing starts over after a pause.
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await IndexAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                logger.LogWarning(e, "Indexing VM ownership failed; trying again in {Delay}", RetryDelay);
+                try
+                {
+                    await Task.Delay(RetryDelay, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async Task IndexAsync(CancellationToken stoppingToken)
     {
         var subscription = inventory.Subscribe(stoppingToken);
         await CheckAsync(subscription.Snapshot.Vms.Keys, stoppingToken);
-        try
-        {
-            await foreach (var batch in subscription.Changes.WithCancellation(stoppingToken))
-                await CheckAsync(batch.OfType<VmChanged>().Select(c => c.Vm.Key), stoppingToken);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-        }
+        await foreach (var batch in subscription.Changes.WithCancellation(stoppingToken))
+            await CheckAsync(batch.OfType<VmChanged>().Select(c => c.Vm.Key), stoppingToken);
     }
 
     private async Task CheckAsync(IEnumerable<VmKey> vms, CancellationToken cancellationToken)
