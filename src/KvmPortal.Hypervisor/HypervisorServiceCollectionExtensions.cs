@@ -3,6 +3,7 @@ using KvmPortal.Hypervisor.Hosts;
 using KvmPortal.Hypervisor.Inventory;
 using KvmPortal.Hypervisor.Storage;
 using KvmPortal.Hypervisor.Networks;
+using KvmPortal.Hypervisor.Snapshots;
 using KvmPortal.Hypervisor.Vms;
 using KvmPortal.Hypervisor.Vms.Create;
 using KvmPortal.Hypervisor.Vms.Edit;
@@ -32,6 +33,7 @@ public static class HypervisorServiceCollectionExtensions
         services.AddSingleton<IStorageQueries, StorageQueries>();
         services.AddSingleton<INetworkOperations, NetworkOperations>();
         services.AddSingleton<IStorageOperations, StorageOperations>();
+        services.AddSingleton<ISnapshotOperations, SnapshotOperations>();
         return services;
     }
 }

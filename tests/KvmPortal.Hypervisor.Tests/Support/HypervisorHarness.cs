@@ -2,6 +2,7 @@ using KvmPortal.Hypervisor.Hosts;
 using KvmPortal.Hypervisor.Inventory;
 using KvmPortal.Hypervisor.Storage;
 using KvmPortal.Hypervisor.Networks;
+using KvmPortal.Hypervisor.Snapshots;
 using KvmPortal.Hypervisor.Vms;
 using KvmPortal.Hypervisor.Vms.Create;
 using KvmPortal.Hypervisor.Vms.Edit;
@@ -30,6 +31,7 @@ public sealed class HypervisorHarness : IAsyncDisposable
         Storage = new StorageQueries(Hosts);
         Networks = new NetworkOperations(Hosts, Inventory);
         StorageOps = new StorageOperations(Hosts);
+        Snapshots = new SnapshotOperations(Hosts, Inventory);
     }
 
     public HypervisorOptions Options { get; }
@@ -41,6 +43,7 @@ public sealed class HypervisorHarness : IAsyncDisposable
     public IStorageQueries Storage { get; }
     public INetworkOperations Networks { get; }
     public IStorageOperations StorageOps { get; }
+    public ISnapshotOperations Snapshots { get; }
     public IInventory Live => Inventory;
 
     public HostDefinition Attach(string uri, string? name = null)
