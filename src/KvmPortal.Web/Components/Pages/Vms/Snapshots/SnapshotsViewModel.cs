@@ -48,7 +48,7 @@ public sealed class SnapshotsViewModel(ISnapshotOperations snapshots, VmKey key)
     public Task LoadAsync(bool vmIsActive, CancellationToken cancellationToken = default)
     {
         VmIsActive = vmIsActive;
-        return RunAsync("SnapshotList", async () =>
+        return RunAsync("SnapshotOpList", async () =>
         {
             var list = await snapshots.ListAsync(key, cancellationToken);
             Rows = Flatten(SnapshotTree.Build(list), 0).ToList();
@@ -91,11 +91,11 @@ public sealed class SnapshotsViewModel(ISnapshotOperations snapshots, VmKey key)
     /// <summary>Does what the open form asks; the form closes when it worked and stays open with the error when not.</summary>
     public Task ConfirmAsync() => Panel switch
     {
-        SnapshotPanel.Create => RunAsync("SnapshotCreate",
+        SnapshotPanel.Create => RunAsync("SnapshotOpCreate",
             () => snapshots.CreateAsync(key, new SnapshotSpec(NewName, NewDescription, NewKind, IncludeMemory))),
-        SnapshotPanel.Revert => RunAsync("SnapshotRevert", () => snapshots.RevertAsync(key, Target!, RevertStart)),
-        SnapshotPanel.Delete => RunAsync("SnapshotDelete", () => snapshots.DeleteAsync(key, Target!, DeleteChildren)),
-        SnapshotPanel.Describe => RunAsync("SnapshotDescribe",
+        SnapshotPanel.Revert => RunAsync("SnapshotOpRevert", () => snapshots.RevertAsync(key, Target!, RevertStart)),
+        SnapshotPanel.Delete => RunAsync("SnapshotOpDelete", () => snapshots.DeleteAsync(key, Target!, DeleteChildren)),
+        SnapshotPanel.Describe => RunAsync("SnapshotOpDescribe",
             () => snapshots.SetDescriptionAsync(key, Target!, string.IsNullOrWhiteSpace(EditedDescription) ? null : EditedDescription)),
         _ => Task.CompletedTask,
     };
