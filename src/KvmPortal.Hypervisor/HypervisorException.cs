@@ -1,3 +1,5 @@
+using KvmPortal.Hypervisor.Vms.Create;
+
 namespace KvmPortal.Hypervisor;
 
 /// <summary>
@@ -16,6 +18,17 @@ public sealed class HypervisorException(string message, string? libvirtMessage =
 
     /// <summary>The values the message mentions, in the order the kind documents (e.g. the host's name).</summary>
     public IReadOnlyList<string> Arguments { get; init; } = [];
+
+    /// <summary>What is wrong with the request, for <see cref="HypervisorErrorKind.InvalidSpec"/>; empty otherwise.</summary>
+    public IReadOnlyList<SpecProblem> Problems { get; init; } = [];
+
+    /// <summary>A failure of ours (not libvirt's) with its kind and arguments; arguments culture-neutral, as for <see cref="SpecProblem"/>.</summary>
+    public static HypervisorException Because(HypervisorErrorKind kind, string message, params string[] arguments) =>
+        new(message) { Kind = kind, Arguments = arguments };
+
+    /// <summary>A request with problems; the message joins their English texts after <paramref name="prefix"/>.</summary>
+    public static HypervisorException Invalid(IReadOnlyList<SpecProblem> problems, string prefix = "") =>
+        new(prefix + string.Join(" ", problems.Select(p => p.Message))) { Kind = HypervisorErrorKind.InvalidSpec, Problems = problems };
 }
 
 /// <summary>
@@ -83,4 +96,102 @@ public enum HypervisorErrorKind
 
     /// <summary>External snapshots here are disk-only.</summary>
     SnapshotExternalNoMemory,
+
+    /// <summary>An external snapshot's overlay files are named after it, so it needs a name.</summary>
+    SnapshotNameRequired,
+    /// <summary>The request has problems; <see cref="HypervisorException.Problems"/> lists them.</summary>
+    InvalidSpec,
+
+    /// <summary>Too many or too few vCPUs. Arguments: the VM's name, the most it can have.</summary>
+    VcpusOutOfRange,
+
+    /// <summary>Too many or too few vCPUs for the running VM. Arguments: the VM's name, the most it can have.</summary>
+    VcpusOutOfRangeWhileRunning,
+
+    /// <summary>More memory than the VM's maximum. Arguments: the VM's name, the maximum (e.g. "512 MiB").</summary>
+    MemoryAboveMaximum,
+
+    /// <summary>Arguments: the VM's name, the MAC address asked for.</summary>
+    NicNotFound,
+
+    /// <summary>Arguments: the VM's name, the disk's target (e.g. "sda").</summary>
+    DiskNotFound,
+
+    /// <summary>The device is not a CD-ROM drive. Arguments: the VM's name, the disk's target.</summary>
+    NotACdrom,
+
+    /// <summary>The VM's definition has no &lt;os&gt; section. Arguments: the VM's name.</summary>
+    NoOsSection,
+
+    /// <summary>A running VM cannot be renamed. Arguments: the VM's name.</summary>
+    RenameNeedsShutOff,
+
+    /// <summary>The XML cannot be parsed. Arguments: the parser's message.</summary>
+    XmlMalformed,
+
+    /// <summary>The XML's root is not &lt;domain&gt;.</summary>
+    XmlNotDomain,
+
+    /// <summary>The XML changes the VM's UUID. Arguments: the UUID it must keep.</summary>
+    XmlUuidChanged,
+
+    /// <summary>libvirt refused the XML; its message says why. Arguments: the VM's name.</summary>
+    XmlRejected,
+
+    /// <summary>A VM that is not running has no state to save. Arguments: the VM's name.</summary>
+    NoStateToSave,
+
+    /// <summary>Neither "now" nor "from the next start" was chosen.</summary>
+    ScopeMissing,
+
+    /// <summary>A change "now" on a VM that is not running. Arguments: the VM's name.</summary>
+    ScopeLiveNotRunning,
+
+    /// <summary>A change "from the next start" on a transient VM. Arguments: the VM's name.</summary>
+    ScopeConfigTransient,
+
+    /// <summary>Creating a VM failed and everything made was removed. Arguments: the VM's name, the host's name.</summary>
+    CreateFailed,
+
+    /// <summary>Creating a VM failed and some of what was made remains. Arguments: the VM's name, the host's name, what remains.</summary>
+    CreateFailedLeftovers,
+
+    /// <summary>Shrinking a volume needs confirmation. Arguments: the volume's name, its size, the new size.</summary>
+    ShrinkNeedsConfirm,
+
+    /// <summary>Arguments: the volume's name, the pool's name.</summary>
+    VolumeExists,
+
+    /// <summary>An upload of an empty file.</summary>
+    UploadEmpty,
+
+    /// <summary>The pool has too little space. Arguments: the size needed, the pool's name, the space free.</summary>
+    PoolFull,
+
+    /// <summary>The uploaded stream ended early. Arguments: the size received, the size announced.</summary>
+    UploadEnded,
+
+    /// <summary>Arguments: the pool's name.</summary>
+    PoolInactive,
+
+    /// <summary>Other volumes are overlays of this one. Arguments: the volume's name, the overlays' names, the pool's name.</summary>
+    VolumeIsBacking,
+
+    /// <summary>The VM has no VNC graphics. Arguments: the VM's name.</summary>
+    VncMissing,
+
+    /// <summary>The VM is not running, so VNC does not listen. Arguments: the VM's name.</summary>
+    VncNotListening,
+
+    /// <summary>VNC listens on a unix socket of a remote host. Arguments: the VM's name, the host's name.</summary>
+    VncUnixSocket,
+
+    /// <summary>VNC listens on a remote host's loopback only. Arguments: the VM's name, the host's name.</summary>
+    VncLoopbackOnly,
+
+    /// <summary>Arguments: the MAC address asked for.</summary>
+    DhcpHostNotFound,
+
+    /// <summary>The network has no IPv4 address, so no DHCP.</summary>
+    NetworkWithoutIpv4,
 }

@@ -101,7 +101,7 @@ public sealed class DomainSpecTests
     {
         var problem = DomainSpecValidator.CheckMac(mac);
         if (expected is null) Assert.Null(problem);
-        else Assert.Contains(expected, problem);
+        else Assert.Contains(expected, problem?.Message);
     }
 
     [Fact]

@@ -63,7 +63,7 @@ public sealed class NetworkQemuTests
             Assert.True(edited.Networks[key].Active, "a live edit must not stop the network");
 
             var overlapping = new NetworkSpec { Name = TestNetworks.NewName(), Mode = NetworkForwardMode.Nat, Ipv4Address = $"10.254.{octet}.129", Ipv4Prefix = 25 };
-            Assert.Contains(await hypervisor.Networks.ValidateAsync(host.Id, overlapping), p => p.Contains($"network '{networkName}'"));
+            Assert.Contains(await hypervisor.Networks.ValidateAsync(host.Id, overlapping), p => p.Message.Contains($"network '{networkName}'"));
 
             using (var domain = system.LookupDomainByName(vmName)) domain.Destroy();
             await hypervisor.Live.WaitForVmAsync(host, vmName, vm => vm.State == VmState.ShutOff && vm.Addresses.Count == 0, "off, without addresses");

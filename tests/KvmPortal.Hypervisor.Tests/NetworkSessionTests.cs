@@ -94,9 +94,9 @@ public sealed class NetworkSessionTests
         var spec = new NetworkSpec { Name = "kvmportal-test-net-" + Guid.NewGuid().ToString("N")[..8], Mode = NetworkForwardMode.Nat, Ipv4Address = "192.168.122.129", Ipv4Prefix = 25 };
 
         var problem = Assert.Single(await hypervisor.Networks.ValidateAsync(host.Id, spec));
-        Assert.Contains("network 'default'", problem);
+        Assert.Contains("network 'default'", problem.Message);
         var refused = await Assert.ThrowsAsync<NetworkValidationException>(() => hypervisor.Networks.CreateAsync(host.Id, spec));
-        Assert.Contains("network 'default'", Assert.Single(refused.Problems));
+        Assert.Contains("network 'default'", Assert.Single(refused.Problems).Message);
         Assert.DoesNotContain(hypervisor.Live.Current.Networks.Values, n => n.Name == spec.Name);
     }
 

@@ -38,14 +38,14 @@ public sealed class NetworkSpecTests
 
         var problems = NetworkSpecValidator.Validate(spec, new([Default]));
 
-        Assert.Contains(problems, p => p.Contains("not a valid network name"));
-        Assert.Contains(problems, p => p.Contains("10.20.31.5") && p.Contains("not a usable address"));
-        Assert.Contains(problems, p => p.Contains("more than one static DHCP entry") && p.Contains("52:54:00:00:00:01"));
-        Assert.Contains(problems, p => p.Contains("'zz:54:00:00:00:02' is not a MAC address"));
-        Assert.Contains(problems, p => p.Contains("10.9.9.9") && p.Contains("not a usable address"));
-        Assert.Contains(problems, p => p.Contains("multicast"));
-        Assert.Contains(problems, p => p.Contains("MTU"));
-        Assert.True(problems.Count >= 7, string.Join("\n", problems));
+        Assert.Contains(problems, p => p.Message.Contains("not a valid network name"));
+        Assert.Contains(problems, p => p.Message.Contains("10.20.31.5") && p.Message.Contains("not a usable address"));
+        Assert.Contains(problems, p => p.Message.Contains("more than one static DHCP entry") && p.Message.Contains("52:54:00:00:00:01"));
+        Assert.Contains(problems, p => p.Message.Contains("'zz:54:00:00:00:02' is not a MAC address"));
+        Assert.Contains(problems, p => p.Message.Contains("10.9.9.9") && p.Message.Contains("not a usable address"));
+        Assert.Contains(problems, p => p.Message.Contains("multicast"));
+        Assert.Contains(problems, p => p.Message.Contains("MTU"));
+        Assert.True(problems.Count >= 7, string.Join("\n", problems.Select(p => p.Message)));
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public sealed class NetworkSpecTests
         var spec = Nat();
         spec.DhcpStart = "10.20.30.200";
         spec.DhcpEnd = "10.20.30.100";
-        Assert.Contains(NetworkSpecValidator.Validate(spec, NetworkValidationContext.None), p => p.Contains("starts (10.20.30.200) after it ends (10.20.30.100)"));
+        Assert.Contains(NetworkSpecValidator.Validate(spec, NetworkValidationContext.None), p => p.Message.Contains("starts (10.20.30.200) after it ends (10.20.30.100)"));
     }
 
     [Fact]
@@ -69,24 +69,24 @@ public sealed class NetworkSpecTests
 
         var problem = Assert.Single(NetworkSpecValidator.Validate(spec, new([Default, new("other", [System.Net.IPNetwork.Parse("10.0.0.0/8")])])));
 
-        Assert.Equal("The subnet 192.168.0.0/16 overlaps 192.168.122.0/24 of network 'default' on this host.", problem);
+        Assert.Equal("The subnet 192.168.0.0/16 overlaps 192.168.122.0/24 of network 'default' on this host.", problem.Message);
     }
 
     [Fact]
     public void ANameInUseIsRefused() =>
         Assert.Contains(NetworkSpecValidator.Validate(new NetworkSpec { Name = "default", Mode = NetworkForwardMode.Isolated }, new([Default])),
-            p => p.Contains("already exists"));
+            p => p.Message.Contains("already exists"));
 
     [Fact]
     public void BridgeAndDirectModesNeedTheirHostDeviceAndHaveNoAddresses()
     {
         var bridge = new NetworkSpec { Name = "br", Mode = NetworkForwardMode.Bridge, Ipv4Address = "10.1.1.1" };
         var problems = NetworkSpecValidator.Validate(bridge, new([], new HashSet<string> { "eth0" }));
-        Assert.Contains(problems, p => p.Contains("existing host bridge"));
-        Assert.Contains(problems, p => p.Contains("no addresses"));
+        Assert.Contains(problems, p => p.Message.Contains("existing host bridge"));
+        Assert.Contains(problems, p => p.Message.Contains("no addresses"));
 
         var direct = new NetworkSpec { Name = "mv", Mode = NetworkForwardMode.Direct, HostInterface = "eth9" };
-        Assert.Contains(NetworkSpecValidator.Validate(direct, new([], new HashSet<string> { "eth0" })), p => p.Contains("no interface named 'eth9'"));
+        Assert.Contains(NetworkSpecValidator.Validate(direct, new([], new HashSet<string> { "eth0" })), p => p.Message.Contains("no interface named 'eth9'"));
         direct.HostInterface = "eth0";
         Assert.Empty(NetworkSpecValidator.Validate(direct, new([], new HashSet<string> { "eth0" })));
     }
@@ -95,7 +95,7 @@ public sealed class NetworkSpecTests
     public void NatNeedsAnAddressButIsolatedDoesNot()
     {
         Assert.Contains(NetworkSpecValidator.Validate(new NetworkSpec { Name = "n", Mode = NetworkForwardMode.Nat }, NetworkValidationContext.None),
-            p => p.Contains("needs an IPv4 address"));
+            p => p.Message.Contains("needs an IPv4 address"));
         Assert.Empty(NetworkSpecValidator.Validate(new NetworkSpec { Name = "i", Mode = NetworkForwardMode.Isolated }, NetworkValidationContext.None));
     }
 
@@ -107,7 +107,7 @@ public sealed class NetworkSpecTests
         spec.Ipv6Prefix = 64;
         spec.Ipv6DhcpStart = "fd00:1::100";
         spec.Ipv6DhcpEnd = "fd00:2::1";
-        Assert.Contains(NetworkSpecValidator.Validate(spec, NetworkValidationContext.None), p => p.Contains("fd00:2::1") && p.Contains("IPv6 DHCP range"));
+        Assert.Contains(NetworkSpecValidator.Validate(spec, NetworkValidationContext.None), p => p.Message.Contains("fd00:2::1") && p.Message.Contains("IPv6 DHCP range"));
         spec.Ipv6DhcpEnd = "fd00:1::1ff";
         Assert.Empty(NetworkSpecValidator.Validate(spec, NetworkValidationContext.None));
     }

@@ -84,7 +84,8 @@ public sealed class StorageOperationsTests
             await ops.CreateVolumeAsync(host.Id, new VolumeSpec(pool, "plain.raw", 8 << 20, VolumeFormat.Raw, Preallocation.Full));
             await ops.CreateVolumeAsync(host.Id, new VolumeSpec(pool, "base.qcow2", 16 << 20, VolumeFormat.Qcow2, Preallocation.Metadata));
             await ops.CreateVolumeAsync(host.Id, new VolumeSpec(pool, "overlay.qcow2", 0, VolumeFormat.Qcow2, BackingVolume: new VolumeRef(pool, "base.qcow2")));
-            Assert.Contains(await ops.ValidateVolumeAsync(host.Id, new VolumeSpec(pool, "plain.raw", 1 << 20)), p => p.Field == "Name");
+            Assert.Contains(await ops.ValidateVolumeAsync(host.Id, new VolumeSpec(pool, "plain.raw", 1 << 20)),
+                p => p.Field == "Name" && p.Key == "VolumeNameTaken" && p.Arguments.SequenceEqual(["plain.raw", pool]));
             Assert.Contains(await ops.ValidateVolumeAsync(host.Id, new VolumeSpec(pool, "x", 1 << 20, VolumeFormat.Raw, BackingVolume: new VolumeRef(pool, "base.qcow2"))), p => p.Field == "Format");
 
             var volumes = await ops.ListVolumesAsync(host.Id, pool);
@@ -101,6 +102,8 @@ public sealed class StorageOperationsTests
             await ops.ResizeVolumeAsync(host.Id, pool, "base.qcow2", 32 << 20, allowShrink: false);
             var shrink = await Assert.ThrowsAsync<HypervisorException>(() => ops.ResizeVolumeAsync(host.Id, pool, "plain.raw", 4 << 20, allowShrink: false));
             Assert.Contains("shrink", shrink.Message);
+            Assert.Equal(HypervisorErrorKind.ShrinkNeedsConfirm, shrink.Kind);
+            Assert.Equal(["plain.raw", "8 MiB", "4 MiB"], shrink.Arguments);
             // libvirt itself refuses to shrink below the allocation of a fully preallocated volume; a sparse one shrinks
             var refusedShrink = await Assert.ThrowsAsync<HypervisorException>(() => ops.ResizeVolumeAsync(host.Id, pool, "plain.raw", 4 << 20, allowShrink: true));
             Assert.Contains("shrink", refusedShrink.LibvirtMessage);
@@ -127,6 +130,8 @@ public sealed class StorageOperationsTests
             TestDomains.Remove(connection, vm);
             var backing = await Assert.ThrowsAsync<HypervisorException>(() => ops.DeleteVolumeAsync(host.Id, pool, "base.qcow2"));
             Assert.Contains("backing file of overlay.qcow2", backing.Message);
+            Assert.Equal(HypervisorErrorKind.VolumeIsBacking, backing.Kind);
+            Assert.Equal(["base.qcow2", "overlay.qcow2", pool], backing.Arguments);
             await ops.DeleteVolumeAsync(host.Id, pool, "overlay.qcow2");
             await ops.DeleteVolumeAsync(host.Id, pool, "base.qcow2");
             Assert.DoesNotContain("overlay.qcow2", storage.VolumeNames());

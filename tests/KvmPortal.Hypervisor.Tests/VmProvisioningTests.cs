@@ -60,12 +60,14 @@ public sealed class VmProvisioningTests
             await serial.RunUntilAsync("echo CPUS-$(cat /sys/devices/system/cpu/online)-END", new Regex("CPUS-0-1-END"), GuestTimeout);
             var tooMany = await Assert.ThrowsAsync<HypervisorException>(() => hypervisor.Editing.SetVcpusAsync(key, 3, ChangeScope.Live));
             Assert.Contains("between 1 and 2", tooMany.Message);
+            Assert.Equal((HypervisorErrorKind.VcpusOutOfRangeWhileRunning, "2"), (tooMany.Kind, tooMany.Arguments[1]));
 
             // Balloon: the domain's current memory follows.
             await hypervisor.Editing.SetMemoryAsync(key, 200UL << 20, ChangeScope.Live);
             await hypervisor.Live.WaitForVmAsync(host, name, vm => vm.MemoryBytes <= 201UL << 20, "memory ballooned to 200 MiB");
             var overMax = await Assert.ThrowsAsync<HypervisorException>(() => hypervisor.Editing.SetMemoryAsync(key, 1UL << 30, ChangeScope.Live));
             Assert.Contains("at most 512 MiB", overMax.Message);
+            Assert.Equal((HypervisorErrorKind.MemoryAboveMaximum, "512 MiB"), (overMax.Kind, overMax.Arguments[1]));
 
             // Disk hot-plug and unplug.
             var target = await hypervisor.Editing.AttachDiskAsync(key,
@@ -89,6 +91,7 @@ public sealed class VmProvisioningTests
             // Rename needs the VM shut off.
             var rename = await Assert.ThrowsAsync<HypervisorException>(() => hypervisor.Editing.RenameAsync(key, name + "-renamed"));
             Assert.Contains("shut off", rename.Message);
+            Assert.Equal(HypervisorErrorKind.RenameNeedsShutOff, rename.Kind);
 
             // An invalid edit of the XML shows libvirt's error and changes nothing.
             var xml = XElement.Parse(await hypervisor.Editing.GetPersistentXmlAsync(key));
@@ -98,6 +101,7 @@ public sealed class VmProvisioningTests
             Assert.Contains(invalid.LibvirtMessage, invalid.Message);
             var malformed = await Assert.ThrowsAsync<HypervisorException>(() => hypervisor.Editing.ReplaceXmlAsync(key, "<domain><name>x</domain>"));
             Assert.Contains("not well-formed", malformed.Message);
+            Assert.Equal(HypervisorErrorKind.XmlMalformed, malformed.Kind);
 
             // Delete says what it removes, then removes exactly that.
             var options = new DeleteOptions(RemoveStorage: true);
@@ -143,6 +147,7 @@ public sealed class VmProvisioningTests
 
             Assert.Contains("starting the VM", error.Message);
             Assert.Contains("Nothing was left behind", error.Message);
+            Assert.Equal((HypervisorErrorKind.CreateFailed, name), (error.Kind, error.Arguments[0]));
             Assert.Contains("kvmportal-test-no-such-network", error.LibvirtMessage);
             Assert.Empty(storage.VolumeNames());
             using var connection = TestDomains.OpenSystem();

@@ -42,13 +42,15 @@ public sealed class VncEndpointReaderTests
     }
 
     [Theory]
-    [InlineData("qemu+ssh://root@kvm1/system", 5900, "127.0.0.1", "loopback of host kvm1")]
-    [InlineData("qemu:///system", -1, "127.0.0.1", "not running")]
-    public void UnreachableDisplaysAreExplained(string uri, int port, string listen, string expected)
+    [InlineData("qemu+ssh://root@kvm1/system", 5900, "127.0.0.1", "loopback of host kvm1", HypervisorErrorKind.VncLoopbackOnly)]
+    [InlineData("qemu:///system", -1, "127.0.0.1", "not running", HypervisorErrorKind.VncNotListening)]
+    public void UnreachableDisplaysAreExplained(string uri, int port, string listen, string expected, HypervisorErrorKind kind)
     {
         var error = Assert.Throws<HypervisorException>(() => VncEndpointReader.Read(Domain(Vnc(port, listen)), uri, "web1"));
 
         Assert.Contains(expected, error.Message);
+        Assert.Equal(kind, error.Kind);
+        Assert.Equal("web1", error.Arguments[0]);
     }
 
     [Fact]
@@ -59,5 +61,6 @@ public sealed class VncEndpointReaderTests
         var error = Assert.Throws<HypervisorException>(() => VncEndpointReader.Read(Domain(spice), "qemu:///system", "web1"));
 
         Assert.Contains("no VNC display", error.Message);
+        Assert.Equal((HypervisorErrorKind.VncMissing, "web1"), (error.Kind, Assert.Single(error.Arguments)));
     }
 }

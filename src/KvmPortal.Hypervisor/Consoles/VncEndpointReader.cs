@@ -13,7 +13,7 @@ internal static class VncEndpointReader
     {
         var graphics = XDocument.Parse(liveXml).Root?.Element("devices")?.Elements("graphics")
             .FirstOrDefault(g => (string?)g.Attribute("type") == "vnc")
-            ?? throw new HypervisorException($"{vmName} has no VNC display. Add VNC graphics to open its console.");
+            ?? throw HypervisorException.Because(HypervisorErrorKind.VncMissing, $"{vmName} has no VNC display. Add VNC graphics to open its console.", vmName);
         var password = (string?)graphics.Attribute("passwd");
         var listen = graphics.Elements("listen").FirstOrDefault();
         var remoteHost = RemoteHostName(hostUri);
@@ -21,13 +21,14 @@ internal static class VncEndpointReader
         if ((string?)listen?.Attribute("type") == "socket")
         {
             if (remoteHost is not null)
-                throw new HypervisorException($"The VNC display of {vmName} is a unix socket on host {remoteHost}, which this dashboard cannot reach. Make it listen on an address.");
+                throw HypervisorException.Because(HypervisorErrorKind.VncUnixSocket,
+                    $"The VNC display of {vmName} is a unix socket on host {remoteHost}, which this dashboard cannot reach. Make it listen on an address.", vmName, remoteHost);
             return new VncEndpoint(null, 0, (string?)listen.Attribute("socket"), password);
         }
 
         var port = (int?)graphics.Attribute("port") ?? -1;
         if (port <= 0)
-            throw new HypervisorException($"{vmName} is not running, so its VNC display is not listening.");
+            throw HypervisorException.Because(HypervisorErrorKind.VncNotListening, $"{vmName} is not running, so its VNC display is not listening.", vmName);
 
         var address = (string?)listen?.Attribute("address") ?? (string?)graphics.Attribute("listen") ?? "127.0.0.1";
         var isAny = address is "0.0.0.0" or "::" or "";
@@ -35,7 +36,8 @@ internal static class VncEndpointReader
         if (remoteHost is null)
             return new VncEndpoint(isAny ? "127.0.0.1" : address, port, null, password);
         if (isLoopback)
-            throw new HypervisorException($"The VNC display of {vmName} listens only on the loopback of host {remoteHost}. Make it listen on an address this dashboard can reach.");
+            throw HypervisorException.Because(HypervisorErrorKind.VncLoopbackOnly,
+                $"The VNC display of {vmName} listens only on the loopback of host {remoteHost}. Make it listen on an address this dashboard can reach.", vmName, remoteHost);
         return new VncEndpoint(isAny ? remoteHost : address, port, null, password);
     }
 

@@ -1,3 +1,5 @@
+using KvmPortal.Hypervisor.Vms.Create;
+
 namespace KvmPortal.Hypervisor.Networks;
 
 /// <summary>
@@ -11,7 +13,7 @@ public interface INetworkOperations
     string PreviewXml(NetworkSpec spec);
 
     /// <summary>Every problem with the spec on this host (names, addresses, overlaps with its other networks).</summary>
-    Task<IReadOnlyList<string>> ValidateAsync(Guid hostId, NetworkSpec spec, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<SpecProblem>> ValidateAsync(Guid hostId, NetworkSpec spec, CancellationToken cancellationToken = default);
 
     /// <summary>Validates, defines, sets autostart and starts (as the spec says). Problems raise <see cref="NetworkValidationException"/>.</summary>
     Task<NetworkKey> CreateAsync(Guid hostId, NetworkSpec spec, CancellationToken cancellationToken = default);
@@ -47,8 +49,8 @@ public interface INetworkOperations
 }
 
 /// <summary>A spec the validator refused; <see cref="Problems"/> lists every reason.</summary>
-public sealed class NetworkValidationException(IReadOnlyList<string> problems)
-    : Exception(string.Join(" ", problems))
+public sealed class NetworkValidationException(IReadOnlyList<SpecProblem> problems)
+    : Exception(string.Join(" ", problems.Select(p => p.Message)))
 {
-    public IReadOnlyList<string> Problems { get; } = problems;
+    public IReadOnlyList<SpecProblem> Problems { get; } = problems;
 }

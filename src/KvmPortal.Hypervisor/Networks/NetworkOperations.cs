@@ -4,13 +4,15 @@ using KvmPortal.Hypervisor.Hosts;
 using KvmPortal.Hypervisor.Inventory;
 using KvmPortal.Libvirt;
 
+using KvmPortal.Hypervisor.Vms.Create;
+
 namespace KvmPortal.Hypervisor.Networks;
 
 internal sealed class NetworkOperations(HostManager hosts, IInventory inventory) : INetworkOperations
 {
     public string PreviewXml(NetworkSpec spec) => NetworkXmlBuilder.Build(spec);
 
-    public async Task<IReadOnlyList<string>> ValidateAsync(Guid hostId, NetworkSpec spec, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<SpecProblem>> ValidateAsync(Guid hostId, NetworkSpec spec, CancellationToken cancellationToken = default)
     {
         var session = Session(hostId);
         return await HostCalls.CallAsync(session, $"Check network {spec.Name}", connection => NetworkSpecValidator.Validate(spec, Context(connection)), cancellationToken);
@@ -70,7 +72,7 @@ internal sealed class NetworkOperations(HostManager hosts, IInventory inventory)
         {
             var (ip, _, _) = Ipv4(n);
             var host = ip.Element("dhcp")?.Elements("host").FirstOrDefault(h => string.Equals((string?)h.Attribute("mac"), mac.Trim(), StringComparison.OrdinalIgnoreCase))
-                ?? throw new HypervisorException($"The network has no static DHCP host with MAC {mac}.");
+                ?? throw HypervisorException.Because(HypervisorErrorKind.DhcpHostNotFound, $"The network has no static DHCP host with MAC {mac}.", mac);
             n.Update(NetworkUpdateCommand.Delete, NetworkUpdateSection.IpDhcpHost, IndexOf(ip), host.ToString(), AffectFlags(n));
         }, cancellationToken);
 
@@ -172,7 +174,7 @@ internal sealed class NetworkOperations(HostManager hosts, IInventory inventory)
     {
         var xml = XElement.Parse(network.GetXmlDescription());
         var ip = xml.Elements("ip").FirstOrDefault(i => (string?)i.Attribute("family") != "ipv6" && IpMath.ParseIpv4((string?)i.Attribute("address")) is not null)
-            ?? throw new HypervisorException("The network has no IPv4 address, so it has no DHCP to change.");
+            ?? throw HypervisorException.Because(HypervisorErrorKind.NetworkWithoutIpv4, "The network has no IPv4 address, so it has no DHCP to change.");
         return (ip, NetworkXmlReader.Subnet(ip)!.Value, IpMath.ParseIpv4((string?)ip.Attribute("address")));
     }
 

@@ -26,11 +26,7 @@ internal sealed class SnapshotOperations(HostManager hosts, IInventory inventory
         RunAsync(vm, "Take a snapshot of", (connection, domain) =>
         {
             if (!string.IsNullOrWhiteSpace(spec.Name) && Exists(domain, spec.Name.Trim()))
-                throw new HypervisorException($"There is a snapshot named {spec.Name.Trim()} already.")
-                {
-                    Kind = HypervisorErrorKind.SnapshotExists,
-                    Arguments = [spec.Name.Trim()],
-                };
+                throw HypervisorException.Because(HypervisorErrorKind.SnapshotExists, $"There is a snapshot named {spec.Name.Trim()} already.", spec.Name.Trim());
             var devices = XElement.Parse(domain.GetXmlDescription()).Element("devices") ?? new XElement("devices");
             var (xml, flags) = SnapshotPlanner.Plan(devices, domain.IsActive, spec, disk => FilePath(connection, disk));
             using var snapshot = domain.CreateSnapshot(xml, flags);

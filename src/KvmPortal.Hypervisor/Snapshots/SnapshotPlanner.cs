@@ -53,7 +53,7 @@ internal static class SnapshotPlanner
         if (spec.IncludeMemory)
             throw Refusal(HypervisorErrorKind.SnapshotExternalNoMemory, "External snapshots are disk-only: the memory is not saved.");
         if (string.IsNullOrWhiteSpace(spec.Name))
-            throw new HypervisorException("An external snapshot needs a name: its overlay files are named after it.");
+            throw Refusal(HypervisorErrorKind.SnapshotNameRequired, "An external snapshot needs a name: its overlay files are named after it.");
         var name = spec.Name.Trim();
         var entries = new XElement("disks");
         foreach (var disk in disks)
@@ -89,5 +89,5 @@ internal static class SnapshotPlanner
         Refusal(HypervisorErrorKind.SnapshotNoDisks, "The VM has no writable disk to snapshot.");
 
     private static HypervisorException Refusal(HypervisorErrorKind kind, string message, params string[] arguments) =>
-        new(message) { Kind = kind, Arguments = arguments };
+        HypervisorException.Because(kind, message, arguments);
 }

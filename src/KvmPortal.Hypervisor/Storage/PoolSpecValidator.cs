@@ -11,81 +11,85 @@ public static partial class PoolSpecValidator
     public static IReadOnlyList<SpecProblem> Validate(PoolSpec spec, IReadOnlyCollection<string> existingPools)
     {
         var problems = new List<SpecProblem>();
-        void Add(string field, string message) => problems.Add(new SpecProblem(field, message));
+        void Add(string field, string key, string message, params string[] arguments) => problems.Add(SpecProblem.Of(field, key, message, arguments));
+        void AddAbout(string field, string subject, string key, string message) => problems.Add(SpecProblem.Of(field, key, message) with { Subject = subject });
+        var maxName = SpecProblem.Number(MaxNameLength);
 
-        if (string.IsNullOrWhiteSpace(spec.Name)) Add("Name", "The pool needs a name.");
-        else if (spec.Name.Length > MaxNameLength) Add("Name", $"The name can have at most {MaxNameLength} characters.");
-        else if (!NamePattern().IsMatch(spec.Name)) Add("Name", "The name can use letters, digits, '.', '-' and '_', and must not start with '.' or '-'.");
-        else if (existingPools.Contains(spec.Name)) Add("Name", $"A pool called \"{spec.Name}\" already exists on this host.");
+        if (string.IsNullOrWhiteSpace(spec.Name)) Add("Name", "PoolNameRequired", "The pool needs a name.");
+        else if (spec.Name.Length > MaxNameLength) Add("Name", "PoolNameTooLong", $"The name can have at most {maxName} characters.", maxName);
+        else if (!NamePattern().IsMatch(spec.Name)) Add("Name", "PoolNameInvalid", "The name can use letters, digits, '.', '-' and '_', and must not start with '.' or '-'.");
+        else if (existingPools.Contains(spec.Name)) Add("Name", "PoolNameTaken", $"A pool called \"{spec.Name}\" already exists on this host.", spec.Name);
 
-        void NeedPath(string field, string? value, string what)
+        // Each check names what it checks by a subject (translated by the user interface) and in English.
+        void NeedPath(string field, string? value, string subject, string what)
         {
-            if (string.IsNullOrWhiteSpace(value)) Add(field, $"{what} is required.");
-            else if (!AbsolutePathPattern().IsMatch(value)) Add(field, $"{what} must be an absolute path without '..' or control characters.");
+            if (string.IsNullOrWhiteSpace(value)) AddAbout(field, subject, "ValueRequired", $"{what} is required.");
+            else if (!AbsolutePathPattern().IsMatch(value)) AddAbout(field, subject, "PoolPathInvalid", $"{what} must be an absolute path without '..' or control characters.");
         }
-        void NeedHost(string field, string? value, string what)
+        void NeedHost(string field, string? value, string subject, string what)
         {
-            if (string.IsNullOrWhiteSpace(value)) Add(field, $"{what} is required.");
-            else if (!HostPattern().IsMatch(value)) Add(field, $"{what} must be a host name or an IP address.");
+            if (string.IsNullOrWhiteSpace(value)) AddAbout(field, subject, "ValueRequired", $"{what} is required.");
+            else if (!HostPattern().IsMatch(value)) AddAbout(field, subject, "PoolHostInvalid", $"{what} must be a host name or an IP address.");
         }
-        void NeedName(string field, string? value, string what)
+        void NeedName(string field, string? value, string subject, string what)
         {
-            if (string.IsNullOrWhiteSpace(value)) Add(field, $"{what} is required.");
-            else if (!NamePattern().IsMatch(value)) Add(field, $"{what} can use letters, digits, '.', '-' and '_'.");
+            if (string.IsNullOrWhiteSpace(value)) AddAbout(field, subject, "ValueRequired", $"{what} is required.");
+            else if (!NamePattern().IsMatch(value)) AddAbout(field, subject, "PoolSourceNameInvalid", $"{what} can use letters, digits, '.', '-' and '_'.");
         }
         void OptionalFormat(string? value, params string[] allowed)
         {
-            if (!string.IsNullOrEmpty(value) && !allowed.Contains(value)) Add("SourceFormat", $"The format must be one of {string.Join(", ", allowed)}.");
+            var list = string.Join(", ", allowed);
+            if (!string.IsNullOrEmpty(value) && !allowed.Contains(value)) Add("SourceFormat", "PoolFormatInvalid", $"The format must be one of {list}.", list);
         }
 
         switch (spec.Type)
         {
             case PoolType.Dir:
-                NeedPath("TargetPath", spec.TargetPath, "The directory");
+                NeedPath("TargetPath", spec.TargetPath, "Directory", "The directory");
                 break;
             case PoolType.Fs:
-                NeedPath("SourceDevice", spec.SourceDevice, "The block device");
-                NeedPath("TargetPath", spec.TargetPath, "The mount point");
+                NeedPath("SourceDevice", spec.SourceDevice, "BlockDevice", "The block device");
+                NeedPath("TargetPath", spec.TargetPath, "MountPoint", "The mount point");
                 OptionalFormat(spec.SourceFormat, "auto", "ext2", "ext3", "ext4", "ufs", "iso9660", "udf", "gfs", "gfs2", "vfat", "hfs+", "xfs", "ocfs2", "vmfs");
                 break;
             case PoolType.Netfs:
-                NeedHost("SourceHost", spec.SourceHost, "The NFS server");
-                NeedPath("SourcePath", spec.SourcePath, "The export path");
-                NeedPath("TargetPath", spec.TargetPath, "The mount point");
+                NeedHost("SourceHost", spec.SourceHost, "NfsServer", "The NFS server");
+                NeedPath("SourcePath", spec.SourcePath, "ExportPath", "The export path");
+                NeedPath("TargetPath", spec.TargetPath, "MountPoint", "The mount point");
                 OptionalFormat(spec.SourceFormat, "auto", "nfs", "glusterfs", "cifs");
                 break;
             case PoolType.Logical:
-                NeedName("SourceName", spec.SourceName, "The volume group");
-                if (!string.IsNullOrEmpty(spec.SourceDevice)) NeedPath("SourceDevice", spec.SourceDevice, "The physical volume");
+                NeedName("SourceName", spec.SourceName, "VolumeGroup", "The volume group");
+                if (!string.IsNullOrEmpty(spec.SourceDevice)) NeedPath("SourceDevice", spec.SourceDevice, "PhysicalVolume", "The physical volume");
                 break;
             case PoolType.Disk:
-                NeedPath("SourceDevice", spec.SourceDevice, "The disk");
+                NeedPath("SourceDevice", spec.SourceDevice, "Disk", "The disk");
                 OptionalFormat(spec.SourceFormat, "dos", "dvh", "gpt", "mac", "bsd", "pc98", "sun", "lvm2");
-                if (!string.IsNullOrEmpty(spec.TargetPath)) NeedPath("TargetPath", spec.TargetPath, "The device directory");
+                if (!string.IsNullOrEmpty(spec.TargetPath)) NeedPath("TargetPath", spec.TargetPath, "DeviceDirectory", "The device directory");
                 break;
             case PoolType.Iscsi:
-                NeedHost("SourceHost", spec.SourceHost, "The iSCSI portal");
-                if (string.IsNullOrWhiteSpace(spec.SourcePath)) Add("SourcePath", "The target IQN is required.");
-                else if (!IqnPattern().IsMatch(spec.SourcePath)) Add("SourcePath", "The target must be an IQN such as iqn.2004-04.com.example:storage.disk1.");
+                NeedHost("SourceHost", spec.SourceHost, "IscsiPortal", "The iSCSI portal");
+                if (string.IsNullOrWhiteSpace(spec.SourcePath)) Add("SourcePath", "PoolIqnRequired", "The target IQN is required.");
+                else if (!IqnPattern().IsMatch(spec.SourcePath)) Add("SourcePath", "PoolIqnInvalid", "The target must be an IQN such as iqn.2004-04.com.example:storage.disk1.");
                 break;
             case PoolType.Rbd:
-                if (spec.Monitors.Count == 0) Add("Monitors", "At least one Ceph monitor is required.");
+                if (spec.Monitors.Count == 0) Add("Monitors", "PoolMonitorRequired", "At least one Ceph monitor is required.");
                 foreach (var monitor in spec.Monitors)
-                    if (!HostPortPattern().IsMatch(monitor)) Add("Monitors", $"\"{monitor}\" is not a host name or address with an optional :port.");
-                NeedName("SourceName", spec.SourceName, "The Ceph pool");
+                    if (!HostPortPattern().IsMatch(monitor)) Add("Monitors", "PoolMonitorInvalid", $"\"{monitor}\" is not a host name or address with an optional :port.", monitor);
+                NeedName("SourceName", spec.SourceName, "CephPool", "The Ceph pool");
                 if (!string.IsNullOrEmpty(spec.AuthUser))
                 {
-                    if (!NamePattern().IsMatch(spec.AuthUser)) Add("AuthUser", "The Ceph user can use letters, digits, '.', '-' and '_'.");
-                    if (spec.AuthSecretUuid is null) Add("AuthSecretUuid", "A Ceph user needs the UUID of the libvirt secret holding its key.");
+                    if (!NamePattern().IsMatch(spec.AuthUser)) Add("AuthUser", "PoolCephUserInvalid", "The Ceph user can use letters, digits, '.', '-' and '_'.");
+                    if (spec.AuthSecretUuid is null) Add("AuthSecretUuid", "PoolCephSecretRequired", "A Ceph user needs the UUID of the libvirt secret holding its key.");
                 }
                 break;
             case PoolType.Gluster:
-                NeedHost("SourceHost", spec.SourceHost, "The Gluster server");
-                NeedName("SourceName", spec.SourceName, "The Gluster volume");
-                if (!string.IsNullOrEmpty(spec.SourcePath)) NeedPath("SourcePath", spec.SourcePath, "The directory");
+                NeedHost("SourceHost", spec.SourceHost, "GlusterServer", "The Gluster server");
+                NeedName("SourceName", spec.SourceName, "GlusterVolume", "The Gluster volume");
+                if (!string.IsNullOrEmpty(spec.SourcePath)) NeedPath("SourcePath", spec.SourcePath, "Directory", "The directory");
                 break;
             default:
-                Add("Type", "Unknown pool type.");
+                Add("Type", "PoolTypeUnknown", "Unknown pool type.");
                 break;
         }
         return problems;

@@ -83,7 +83,7 @@ internal sealed class StorageOperations(HostManager hosts) : IStorageOperations
         Call(hostId, $"Define storage pool {spec.Name}", connection =>
         {
             var problems = PoolSpecValidator.Validate(spec, PoolNames(connection));
-            if (problems.Count > 0) throw new HypervisorException(string.Join(" ", problems.Select(p => p.Message)));
+            if (problems.Count > 0) throw HypervisorException.Invalid(problems);
             using var pool = connection.DefineStoragePool(PoolXmlBuilder.Build(spec), DefineStoragePoolFlags.Validate);
             try
             {
@@ -175,7 +175,7 @@ internal sealed class StorageOperations(HostManager hosts) : IStorageOperations
         Call(hostId, $"Create volume {spec.Name}", connection =>
         {
             var problems = ValidateVolume(connection, spec);
-            if (problems.Count > 0) throw new HypervisorException(string.Join(" ", problems.Select(p => p.Message)));
+            if (problems.Count > 0) throw HypervisorException.Invalid(problems);
             using var pool = ActivePool(connection, spec.Pool);
             string? backingPath = null, backingFormat = null;
             var size = spec.SizeBytes;
@@ -198,7 +198,9 @@ internal sealed class StorageOperations(HostManager hosts) : IStorageOperations
             var current = volume.GetInfo().CapacityBytes;
             if (newCapacityBytes == current) return;
             if (newCapacityBytes < current && !allowShrink)
-                throw new HypervisorException($"Resize volume {name}: shrinking from {current} to {newCapacityBytes} bytes loses the data past the new end; confirm the shrink to do it.");
+                throw HypervisorException.Because(HypervisorErrorKind.ShrinkNeedsConfirm,
+                    $"Resize volume {name}: shrinking from {current} to {newCapacityBytes} bytes loses the data past the new end; confirm the shrink to do it.",
+                    name, SpecProblem.Size(current), SpecProblem.Size(newCapacityBytes));
             volume.Resize(newCapacityBytes, newCapacityBytes < current ? StorageVolumeResizeFlags.Shrink : StorageVolumeResizeFlags.None);
         }, cancellationToken);
 
@@ -239,14 +241,13 @@ internal sealed class StorageOperations(HostManager hosts) : IStorageOperations
     public async Task CopyVolumeAsync(Guid hostId, VolumeCopySpec spec, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var what = $"Copy volume {spec.SourceName} to {spec.TargetPool}/{spec.TargetName}";
-        var problem = VolumeNameProblem(spec.TargetName);
-        if (problem is not null) throw new HypervisorException(problem);
+        if (VolumeSpecValidator.CheckName(spec.TargetName, "TargetName") is { } problem) throw HypervisorException.Invalid([problem]);
         var total = await Call(hostId, what, connection =>
         {
             using var source = ActivePool(connection, spec.SourcePool);
             using var volume = source.LookupVolumeByName(spec.SourceName);
             using var target = ActivePool(connection, spec.TargetPool);
-            if (VolumeExists(target, spec.TargetName)) throw new HypervisorException($"{what}: a volume called \"{spec.TargetName}\" already exists in pool {spec.TargetPool}.");
+            if (VolumeExists(target, spec.TargetName)) throw Exists(what, spec.TargetName, spec.TargetPool);
             return volume.GetInfo().AllocationBytes;
         }, cancellationToken);
         progress?.Report(new TransferProgress(0, total));
@@ -294,27 +295,26 @@ internal sealed class StorageOperations(HostManager hosts) : IStorageOperations
         IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var what = $"Upload to volume {name}";
-        if (VolumeNameProblem(name) is { } problem) throw new HypervisorException(problem);
-        if (lengthBytes == 0) throw new HypervisorException($"{what}: the file is empty.");
+        if (VolumeSpecValidator.CheckName(name, "Name") is { } problem) throw HypervisorException.Invalid([problem]);
+        if (lengthBytes == 0) throw HypervisorException.Because(HypervisorErrorKind.UploadEmpty, $"{what}: the file is empty.");
         var (volume, stream) = await Call(hostId, what, connection =>
         {
             using var storagePool = ActivePool(connection, pool);
             var available = storagePool.GetInfo().AvailableBytes;
             if (VolumeExists(storagePool, name))
             {
-                if (!overwrite) throw new HypervisorException($"{what}: a volume called \"{name}\" already exists in pool {pool}.");
+                if (!overwrite) throw Exists(what, name, pool);
                 // Replaced, not written over: a smaller file must not keep the old volume's tail.
                 using var old = storagePool.LookupVolumeByName(name);
                 RefuseInUse(connection, what, pool, old);
                 RefuseIfBacking(pool, old, what);
                 available += old.GetInfo().AllocationBytes;
-                if (lengthBytes > available)
-                    throw new HypervisorException($"{what}: the file has {lengthBytes} bytes but pool {pool} has only {available} bytes free.");
+                if (lengthBytes > available) throw PoolFull(what, lengthBytes, pool, available);
                 old.Delete();
             }
             else if (lengthBytes > available)
             {
-                throw new HypervisorException($"{what}: the file has {lengthBytes} bytes but pool {pool} has only {available} bytes free.");
+                throw PoolFull(what, lengthBytes, pool, available);
             }
             var target = storagePool.CreateVolume(new XElement("volume", new XElement("name", name),
                 new XElement("capacity", new XAttribute("unit", "bytes"), lengthBytes),
@@ -397,7 +397,12 @@ internal sealed class StorageOperations(HostManager hosts) : IStorageOperations
                 while (filled < want)
                 {
                     var read = await source.ReadAsync(buffer.AsMemory(filled, want - filled), cancellationToken);
-                    if (read == 0) throw new HypervisorException($"The upload ended after {done + (ulong)filled} of {length} bytes.");
+                    if (read == 0)
+                    {
+                        var received = done + (ulong)filled;
+                        throw HypervisorException.Because(HypervisorErrorKind.UploadEnded, $"The upload ended after {received} of {length} bytes.",
+                            SpecProblem.Size(received), SpecProblem.Size(length));
+                    }
                     filled += read;
                 }
                 await sending;
@@ -558,49 +563,41 @@ internal sealed class StorageOperations(HostManager hosts) : IStorageOperations
         return filled;
     }
 
-    private IReadOnlyList<SpecProblem> ValidateVolume(Connection connection, VolumeSpec spec)
+    private static IReadOnlyList<SpecProblem> ValidateVolume(Connection connection, VolumeSpec spec)
     {
-        var problems = new List<SpecProblem>();
-        if (VolumeNameProblem(spec.Name) is { } nameProblem) problems.Add(new SpecProblem("Name", nameProblem));
-        if (spec.BackingVolume is null && spec.SizeBytes == 0) problems.Add(new SpecProblem("SizeBytes", "The volume needs a size."));
-        if (spec.SizeBytes > DomainSpecValidator.MaxDiskBytes) problems.Add(new SpecProblem("SizeBytes", "The volume can be at most 64 TiB."));
-        if (spec.BackingVolume is not null && spec.Format != VolumeFormat.Qcow2)
-            problems.Add(new SpecProblem("Format", "A volume with a backing volume must be qcow2."));
-        if (spec.BackingVolume is not null && spec.Preallocation == Preallocation.Full)
-            problems.Add(new SpecProblem("Preallocation", "A copy-on-write volume cannot be fully preallocated."));
+        var problems = VolumeSpecValidator.Validate(spec).ToList();
         if (problems.Count > 0) return problems;
         try
         {
             using var pool = ActivePool(connection, spec.Pool);
-            if (VolumeExists(pool, spec.Name)) problems.Add(new SpecProblem("Name", $"A volume called \"{spec.Name}\" already exists in pool {spec.Pool}."));
+            if (VolumeExists(pool, spec.Name))
+                problems.Add(SpecProblem.Of("Name", "VolumeNameTaken", $"A volume called \"{spec.Name}\" already exists in pool {spec.Pool}.", spec.Name, spec.Pool));
             if (spec.BackingVolume is { } backing)
             {
                 using var backingPool = connection.LookupStoragePoolByName(backing.Pool);
                 if (!VolumeExists(backingPool, backing.Name))
-                    problems.Add(new SpecProblem("BackingVolume", $"Pool {backing.Pool} has no volume called \"{backing.Name}\"."));
+                    problems.Add(SpecProblem.Of("BackingVolume", "BackingVolumeMissing", $"Pool {backing.Pool} has no volume called \"{backing.Name}\".", backing.Name, backing.Pool));
                 else if (spec.SizeBytes != 0)
                 {
                     using var backingVolume = backingPool.LookupVolumeByName(backing.Name);
                     if (spec.SizeBytes < backingVolume.GetInfo().CapacityBytes)
-                        problems.Add(new SpecProblem("SizeBytes", "A copy-on-write volume cannot be smaller than its backing volume."));
+                        problems.Add(SpecProblem.Of("SizeBytes", "OverlaySmallerThanBacking", "A copy-on-write volume cannot be smaller than its backing volume."));
                 }
             }
         }
         catch (LibvirtException e) when (e.ErrorCode == ErrorCode.NoStoragePool)
         {
-            problems.Add(new SpecProblem("Pool", "The pool does not exist on this host."));
+            problems.Add(SpecProblem.Of("Pool", "PoolMissing", $"There is no storage pool {spec.Pool} on this host.", spec.Pool));
         }
         return problems;
     }
 
-    internal static string? VolumeNameProblem(string? name)
-    {
-        if (string.IsNullOrWhiteSpace(name)) return "The volume needs a name.";
-        if (name.Length > 200) return "The volume name can have at most 200 characters.";
-        if (name is "." or ".." || name.Contains('/') || name.Any(char.IsControl) || name.StartsWith('-'))
-            return "The volume name must not contain '/' or control characters, be '.' or '..', or start with '-'.";
-        return null;
-    }
+    private static HypervisorException Exists(string what, string volume, string pool) =>
+        HypervisorException.Because(HypervisorErrorKind.VolumeExists, $"{what}: a volume called \"{volume}\" already exists in pool {pool}.", volume, pool);
+
+    private static HypervisorException PoolFull(string what, ulong needed, string pool, ulong available) =>
+        HypervisorException.Because(HypervisorErrorKind.PoolFull, $"{what}: the file has {needed} bytes but pool {pool} has only {available} bytes free.",
+            SpecProblem.Size(needed), pool, SpecProblem.Size(available));
 
     private static bool VolumeExists(StoragePool pool, string name)
     {
@@ -621,7 +618,7 @@ internal sealed class StorageOperations(HostManager hosts) : IStorageOperations
         if (!pool.IsActive)
         {
             pool.Dispose();
-            throw new HypervisorException($"Storage pool {name} is not active; start it first.");
+            throw HypervisorException.Because(HypervisorErrorKind.PoolInactive, $"Storage pool {name} is not active; start it first.", name);
         }
         return pool;
     }
@@ -644,7 +641,11 @@ internal sealed class StorageOperations(HostManager hosts) : IStorageOperations
                 .Where(v => (string?)XElement.Parse(v.GetXmlDescription()).Element("backingStore")?.Element("path") == path)
                 .Select(v => v.Name).ToList();
             if (overlays.Count > 0)
-                throw new HypervisorException($"{what}: volume {volume.Name} is the backing file of {string.Join(", ", overlays)} in pool {pool}; delete those first.");
+            {
+                var names = string.Join(", ", overlays);
+                throw HypervisorException.Because(HypervisorErrorKind.VolumeIsBacking,
+                    $"{what}: volume {volume.Name} is the backing file of {names} in pool {pool}; delete those first.", volume.Name, names, pool);
+            }
         }
         finally
         {

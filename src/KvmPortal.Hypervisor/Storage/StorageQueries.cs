@@ -29,7 +29,7 @@ internal sealed class StorageQueries(HostManager hosts) : IStorageQueries
         return HostCalls.CallAsync<IReadOnlyList<StorageVolumeSummary>>(session, $"List the volumes of pool {pool}", connection =>
         {
             using var storagePool = connection.LookupStoragePoolByName(pool);
-            if (!storagePool.IsActive) throw new HypervisorException($"Storage pool {pool} is not active; start it to see its volumes.");
+            if (!storagePool.IsActive) throw HypervisorException.Because(HypervisorErrorKind.PoolInactive, $"Storage pool {pool} is not active; start it to see its volumes.", pool);
             var volumes = storagePool.ListAllVolumes();
             try
             {

@@ -1,5 +1,6 @@
 using KvmPortal.Hypervisor;
 using KvmPortal.Hypervisor.Hosts;
+using KvmPortal.Hypervisor.Vms.Create;
 using KvmPortal.Web.Resources;
 using Microsoft.Extensions.Localization;
 
@@ -19,9 +20,34 @@ public static class ErrorMessages
     {
         if (error.Kind is not { } kind)
             return error.Message;
-        var translated = text[$"HypervisorError{kind}", [operation, .. error.Arguments]];
+        string[] arguments = kind == HypervisorErrorKind.InvalidSpec
+            ? [operation, Problems(text, error.Problems)]
+            : [operation, .. error.Arguments];
+        var translated = text[$"HypervisorError{kind}", arguments];
         return translated.ResourceNotFound ? error.Message : translated.Value;
     }
+
+    /// <summary>
+    /// A problem with what the user entered, in the user's language: the resource "Problem{Key}" with the translated
+    /// subject (when the problem has one) as {0}, then the problem's arguments; the English text when either is missing.
+    /// </summary>
+    public static string Problem(IStringLocalizer<Strings> text, SpecProblem problem)
+    {
+        string[] arguments = [.. problem.Arguments];
+        if (problem.Subject is { } subject)
+        {
+            var term = text[$"ProblemSubject{subject}"];
+            if (term.ResourceNotFound)
+                return problem.Message;
+            arguments = [term.Value, .. arguments];
+        }
+        var translated = text[$"Problem{problem.Key}", arguments];
+        return translated.ResourceNotFound ? problem.Message : translated.Value;
+    }
+
+    /// <summary>Several problems as one text, each translated, without repeats.</summary>
+    public static string Problems(IStringLocalizer<Strings> text, IEnumerable<SpecProblem> problems) =>
+        string.Join(" ", problems.Select(p => Problem(text, p)).Distinct());
 
     /// <summary>Our explanation followed by libvirt's message as libvirt gave it, when there is one.</summary>
     public static string Describe(IStringLocalizer<Strings> text, HypervisorException error, string operation)

@@ -2,6 +2,7 @@ using Bunit;
 using KvmPortal.Hypervisor;
 using KvmPortal.Hypervisor.Inventory;
 using KvmPortal.Web.Components.Pages.Vms.Create;
+using KvmPortal.Web.Tests.Localization;
 using KvmPortal.Web.Tests.Vms;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,14 +11,14 @@ namespace KvmPortal.Web.Tests.Components;
 
 public sealed class CreateVmTests : BunitHarness
 {
-    private IRenderedComponent<CreateVm> RenderWizard(out Guid hostId)
+    private IRenderedComponent<CreateVm> RenderWizard(out Guid hostId, string cpus = "8 CPUs")
     {
         var host = CreateVmViewModelTests.Host("alpha", kvm: false);
         hostId = host.Id;
         Storage.AddPool(host.Id, "default");
         Inventory.Push(new HostChanged(host));
         var page = Context.Render<CreateVm>();
-        page.WaitForAssertion(() => Assert.Contains("8 CPUs", page.Find("[data-testid=wizard-host-resources]").TextContent));
+        page.WaitForAssertion(() => Assert.Contains(cpus, page.Find("[data-testid=wizard-host-resources]").TextContent));
         return page;
     }
 
@@ -39,6 +40,19 @@ public sealed class CreateVmTests : BunitHarness
         });
         Assert.NotNull(page.Find("[data-testid=wizard-name]"));
         Assert.Empty(Provisioning.Created);
+    }
+
+    [Fact]
+    public void In_simplified_chinese_a_bad_name_is_explained_in_chinese()
+    {
+        using var chinese = new CultureScope("zh-Hans");
+        var page = RenderWizard(out _, "8 个 CPU");
+        SetText(page, "wizard-name", "a/b");
+
+        page.Find("[data-testid=wizard-next]").Click();
+
+        page.WaitForAssertion(() =>
+            Assert.Contains("虚拟机名称不能包含“/”。", page.Find(".mud-input-helper-text.mud-input-error, .mud-input-error").TextContent));
     }
 
     [Fact]

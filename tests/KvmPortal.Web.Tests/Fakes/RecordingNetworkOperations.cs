@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using KvmPortal.Hypervisor.Networks;
+using KvmPortal.Hypervisor.Vms.Create;
 
 namespace KvmPortal.Web.Tests.Fakes;
 
@@ -25,7 +26,7 @@ public sealed class RecordingNetworkOperations : INetworkOperations
 
     public string PreviewXml(NetworkSpec spec) => NetworkXmlBuilder.Build(spec);
 
-    public Task<IReadOnlyList<string>> ValidateAsync(Guid hostId, NetworkSpec spec, CancellationToken cancellationToken = default) =>
+    public Task<IReadOnlyList<SpecProblem>> ValidateAsync(Guid hostId, NetworkSpec spec, CancellationToken cancellationToken = default) =>
         Task.FromResult(NetworkSpecValidator.Validate(spec, new NetworkValidationContext(Existing)));
 
     public async Task<NetworkKey> CreateAsync(Guid hostId, NetworkSpec spec, CancellationToken cancellationToken = default)

@@ -46,7 +46,7 @@ public sealed partial class ResourceParityTests
     [GeneratedRegex(@"\{\d+\}")]
     private static partial Regex PlaceholderPattern();
 
-    private static string ResourceFolder()
+    internal static string ResourceFolder()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "KvmPortal.sln")))

@@ -140,9 +140,6 @@ public sealed record DomainSpec
     public ulong EffectiveMaxMemoryBytes => MaxMemoryBytes ?? MemoryBytes;
 }
 
-/// <summary>One problem with a spec, keyed by the field it concerns (e.g. "Name", "Disks[1].SizeBytes").</summary>
-public sealed record SpecProblem(string Field, string Message);
-
 /// <summary>What creating the VM would do: the domain XML and the volumes created first (virt-install --print-xml).</summary>
 public sealed record ProvisioningPlan(string DomainXml, IReadOnlyList<PlannedVolume> Volumes);
 

@@ -82,14 +82,13 @@ internal sealed class VmProvisioner(HostManager hosts, IInventory inventory) : I
         catch (LibvirtException e)
         {
             var leftovers = RollBack(domain, created);
-            throw new HypervisorException(
-                $"Creating {spec.Name} on host {hostName} failed while {step}. " + Describe(leftovers), e.Message, e);
+            throw CreateFailed($"Creating {spec.Name} on host {hostName} failed while {step}. " + Describe(leftovers), e.Message, e, spec.Name, hostName, leftovers);
         }
         catch (Exception e) when (e is HypervisorException or FormatException or System.Xml.XmlException)
         {
             var leftovers = RollBack(domain, created);
-            throw new HypervisorException($"Creating {spec.Name} failed while {step}: {e.Message} " + Describe(leftovers),
-                (e as HypervisorException)?.LibvirtMessage, e);
+            throw CreateFailed($"Creating {spec.Name} failed while {step}: {e.Message} " + Describe(leftovers),
+                (e as HypervisorException)?.LibvirtMessage, e, spec.Name, hostName, leftovers);
         }
     }
 
@@ -128,6 +127,13 @@ internal sealed class VmProvisioner(HostManager hosts, IInventory inventory) : I
         return leftovers;
     }
 
+    private static HypervisorException CreateFailed(string message, string? detail, Exception inner, string name, string hostName, List<string> leftovers) =>
+        new(message, detail, inner)
+        {
+            Kind = leftovers.Count == 0 ? HypervisorErrorKind.CreateFailed : HypervisorErrorKind.CreateFailedLeftovers,
+            Arguments = leftovers.Count == 0 ? [name, hostName] : [name, hostName, string.Join("; ", leftovers)],
+        };
+
     private static string Describe(List<string> leftovers) => leftovers.Count == 0
         ? "Nothing was left behind."
         : "These could not be removed and need cleaning up: " + string.Join("; ", leftovers) + ".";
@@ -148,14 +154,14 @@ internal sealed class VmProvisioner(HostManager hosts, IInventory inventory) : I
                         pool = connection.LookupStoragePoolByName(name);
                         if (!pool.IsActive)
                         {
-                            problems.Add(new(field, $"Storage pool {name} is not active."));
+                            problems.Add(SpecProblem.Of(field, "PoolNotActive", $"Storage pool {name} is not active.", name));
                             pool.Dispose();
                             pool = null;
                         }
                     }
                     catch (LibvirtException e) when (e.ErrorCode == ErrorCode.NoStoragePool)
                     {
-                        problems.Add(new(field, $"There is no storage pool {name} on this host."));
+                        problems.Add(SpecProblem.Of(field, "PoolMissing", $"There is no storage pool {name} on this host.", name));
                         pool = null;
                     }
                     pools[name] = pool;
@@ -181,14 +187,14 @@ internal sealed class VmProvisioner(HostManager hosts, IInventory inventory) : I
                 if (disk.NewVolume is { } created && Pool(created.Pool, $"{field}.Pool") is { } newPool)
                 {
                     if (VolumeExists(newPool, created.Name))
-                        problems.Add(new($"{field}.Name", $"Pool {created.Pool} already has a volume {created.Name}."));
+                        problems.Add(SpecProblem.Of($"{field}.Name", "VolumeTaken", $"Pool {created.Pool} already has a volume {created.Name}.", created.Name, created.Pool));
                     if (created.BackingVolume is { } template && Pool(template.Pool, $"{field}.Template") is { } templatePool
                         && !VolumeExists(templatePool, template.Name))
-                        problems.Add(new($"{field}.Template", $"Pool {template.Pool} has no volume {template.Name}."));
+                        problems.Add(SpecProblem.Of($"{field}.Template", "VolumeMissing", $"Pool {template.Pool} has no volume {template.Name}.", template.Name, template.Pool));
                 }
                 if (disk.ExistingVolume is { } existing && Pool(existing.Pool, $"{field}.Pool") is { } existingPool
                     && !VolumeExists(existingPool, existing.Name))
-                    problems.Add(new($"{field}.Name", $"Pool {existing.Pool} has no volume {existing.Name}."));
+                    problems.Add(SpecProblem.Of($"{field}.Name", "VolumeMissing", $"Pool {existing.Pool} has no volume {existing.Name}.", existing.Name, existing.Pool));
             }
         }
         finally
@@ -260,7 +266,7 @@ internal sealed class VmProvisioner(HostManager hosts, IInventory inventory) : I
     {
         if (problems.Count > 0)
         {
-            throw new HypervisorException($"{spec.Name} cannot be created: " + string.Join(" ", problems.Select(p => p.Message)));
+            throw HypervisorException.Invalid(problems, $"{spec.Name} cannot be created: ");
         }
     }
 }

@@ -19,7 +19,8 @@ internal sealed class VmEditor(HostManager hosts, IInventory inventory) : IVmEdi
             {
                 var max = domain.GetVcpusCount(VcpuFlags(part) | DomainVcpuFlags.Maximum);
                 if (count < 1 || count > max)
-                    throw new HypervisorException($"{name} can have between 1 and {max} vCPUs{(part == ChangeScope.Live ? " while running" : "")}.");
+                    throw HypervisorException.Because(part == ChangeScope.Live ? HypervisorErrorKind.VcpusOutOfRangeWhileRunning : HypervisorErrorKind.VcpusOutOfRange,
+                        $"{name} can have between 1 and {max} vCPUs{(part == ChangeScope.Live ? " while running" : "")}.", name, SpecProblem.Number(max));
             }
             domain.SetVcpus((uint)count, VcpuFlags(scope));
         }, cancellationToken);
@@ -28,12 +29,17 @@ internal sealed class VmEditor(HostManager hosts, IInventory inventory) : IVmEdi
         RunAsync(vm, "Set the memory of", (_, domain, name) =>
         {
             CheckScope(domain, scope, name);
-            if (bytes < DomainSpecValidator.MinMemoryBytes) throw new HypervisorException("The memory must be at least 16 MiB.");
+            if (bytes < DomainSpecValidator.MinMemoryBytes)
+            {
+                var min = SpecProblem.Size(DomainSpecValidator.MinMemoryBytes);
+                throw HypervisorException.Invalid([SpecProblem.Of("MemoryBytes", "MemoryTooSmall", $"The memory must be at least {min}.", min)]);
+            }
             var kib = (bytes + 1023) / 1024;
             var maxKiB = scope.HasFlag(ChangeScope.Config) ? MaxMemoryKiB(domain, inactive: true) : domain.GetMaxMemory();
             if (scope.HasFlag(ChangeScope.Live)) maxKiB = Math.Min(maxKiB, domain.GetMaxMemory());
             if (kib > maxKiB)
-                throw new HypervisorException($"{name} can have at most {maxKiB / 1024} MiB (its maximum memory); raise the maximum first.");
+                throw HypervisorException.Because(HypervisorErrorKind.MemoryAboveMaximum,
+                    $"{name} can have at most {maxKiB / 1024} MiB (its maximum memory); raise the maximum first.", name, $"{SpecProblem.Number((long)(maxKiB / 1024))} MiB");
             domain.SetMemory(kib, (DomainMemoryFlags)(uint)scope);
         }, cancellationToken);
 
@@ -46,7 +52,7 @@ internal sealed class VmEditor(HostManager hosts, IInventory inventory) : IVmEdi
                 HostId = vm.HostId, Name = "check", MemoryBytes = DomainSpecValidator.MinMemoryBytes, Disks = [disk],
                 CpuMode = CpuMode.HostModel,
             }, []);
-            if (problems.Count > 0) throw new HypervisorException(string.Join(" ", problems.Select(p => p.Message)));
+            if (problems.Count > 0) throw HypervisorException.Invalid(problems);
 
             var used = Disks(domain, inactive: false).Concat(domain.IsPersistent ? Disks(domain, inactive: true) : [])
                 .Select(d => (string?)d.Element("target")?.Attribute("dev")).OfType<string>().ToHashSet();
@@ -103,7 +109,7 @@ internal sealed class VmEditor(HostManager hosts, IInventory inventory) : IVmEdi
             {
                 HostId = vm.HostId, Name = "check", MemoryBytes = DomainSpecValidator.MinMemoryBytes, Nics = [nic with { Mac = mac }],
             }, []);
-            if (problems.Count > 0) throw new HypervisorException(string.Join(" ", problems.Select(p => p.Message)));
+            if (problems.Count > 0) throw HypervisorException.Invalid(problems);
             domain.AttachDevice(DeviceXml.Interface(nic with { Mac = mac }).ToString(), (DomainDeviceModifyFlags)(uint)scope);
             return mac.ToLowerInvariant();
         }, cancellationToken);
@@ -115,7 +121,7 @@ internal sealed class VmEditor(HostManager hosts, IInventory inventory) : IVmEdi
             var inactive = !scope.HasFlag(ChangeScope.Live);
             var nic = Devices(domain, inactive).Elements("interface")
                 .FirstOrDefault(i => string.Equals((string?)i.Element("mac")?.Attribute("address"), mac, StringComparison.OrdinalIgnoreCase))
-                ?? throw new HypervisorException($"{name} has no network interface with MAC address {mac}.");
+                ?? throw HypervisorException.Because(HypervisorErrorKind.NicNotFound, $"{name} has no network interface with MAC address {mac}.", name, mac);
             domain.DetachDevice(nic.ToString(), (DomainDeviceModifyFlags)(uint)scope);
         }, cancellationToken);
 
@@ -125,14 +131,14 @@ internal sealed class VmEditor(HostManager hosts, IInventory inventory) : IVmEdi
             CheckScope(domain, scope, name);
             var drive = FindDisk(domain, target, scope, name);
             if ((string?)drive.Attribute("device") is not ("cdrom" or "floppy"))
-                throw new HypervisorException($"{target} of {name} is not a CD-ROM drive.");
+                throw HypervisorException.Because(HypervisorErrorKind.NotACdrom, $"{target} of {name} is not a CD-ROM drive.", name, target);
             if (media.Volume is { } volume)
             {
-                if (DomainSpecValidator.CheckName(volume.Pool, "pool name") is { } p) throw new HypervisorException(p);
-                if (DomainSpecValidator.CheckVolumeName(volume.Name) is { } n) throw new HypervisorException(n);
+                if (DomainSpecValidator.CheckName(volume.Pool, "PoolName", "Pool") is { } p) throw HypervisorException.Invalid([p]);
+                if (DomainSpecValidator.CheckVolumeName(volume.Name, "Volume") is { } n) throw HypervisorException.Invalid([n]);
             }
             if (media.Path is { } path && (!path.StartsWith('/') || path.Split('/').Contains("..")))
-                throw new HypervisorException("The media path must be an absolute path on the host.");
+                throw HypervisorException.Invalid([SpecProblem.Of("Path", "MediaPathInvalid", "The media path must be an absolute path on the host.")]);
             domain.UpdateDevice(DeviceXml.WithMedia(drive, media.Volume, media.Path).ToString(), (DomainDeviceModifyFlags)(uint)scope);
         }, cancellationToken);
 
@@ -140,9 +146,9 @@ internal sealed class VmEditor(HostManager hosts, IInventory inventory) : IVmEdi
         RunAsync(vm, "Set the boot order of", (connection, domain, name) =>
         {
             if (order.Count == 0 || order.Distinct().Count() != order.Count)
-                throw new HypervisorException("Choose each boot device at most once, and at least one.");
+                throw HypervisorException.Invalid([SpecProblem.Of("BootOrder", "BootOrderInvalid", "Choose each boot device at most once, and at least one.")]);
             var xml = XElement.Parse(domain.GetXmlDescription(DomainXmlFlags.Inactive | DomainXmlFlags.Secure));
-            var os = xml.Element("os") ?? throw new HypervisorException($"{name} has no <os> section to set a boot order in.");
+            var os = xml.Element("os") ?? throw HypervisorException.Because(HypervisorErrorKind.NoOsSection, $"{name} has no <os> section to set a boot order in.", name);
             os.Elements("boot").Remove();
             os.Elements("bootmenu").Remove();
             xml.Element("devices")?.Descendants("boot").Remove(); // per-device boot order excludes <os><boot>
@@ -166,7 +172,7 @@ internal sealed class VmEditor(HostManager hosts, IInventory inventory) : IVmEdi
             {
                 HostId = vm.HostId, Name = "check", MemoryBytes = DomainSpecValidator.MinMemoryBytes, Title = title, Description = description,
             }, []);
-            if (problems.Count > 0) throw new HypervisorException(string.Join(" ", problems.Select(p => p.Message)));
+            if (problems.Count > 0) throw HypervisorException.Invalid(problems);
             var scope = domain.IsActive ? DomainModificationImpact.Live : 0;
             if (domain.IsPersistent) scope |= DomainModificationImpact.Config;
             domain.SetMetadata(DomainMetadataType.Title, string.IsNullOrEmpty(title) ? null : title, scope);
@@ -176,10 +182,10 @@ internal sealed class VmEditor(HostManager hosts, IInventory inventory) : IVmEdi
     public Task RenameAsync(VmKey vm, string newName, CancellationToken cancellationToken = default) =>
         RunAsync(vm, "Rename", (_, domain, name) =>
         {
-            if (DomainSpecValidator.CheckName(newName, "new name") is { } problem) throw new HypervisorException(problem);
-            if (domain.IsActive) throw new HypervisorException($"{name} can only be renamed when it is shut off.");
+            if (DomainSpecValidator.CheckName(newName, "NewName", "Name") is { } problem) throw HypervisorException.Invalid([problem]);
+            if (domain.IsActive) throw HypervisorException.Because(HypervisorErrorKind.RenameNeedsShutOff, $"{name} can only be renamed when it is shut off.", name);
             if (inventory.Current.Vms.Values.Any(v => v.HostId == vm.HostId && v.Name == newName && v.Uuid != vm.Uuid))
-                throw new HypervisorException($"A VM called \"{newName}\" already exists on this host.");
+                throw HypervisorException.Invalid([SpecProblem.Of("Name", "VmNameTaken", $"A VM called \"{newName}\" already exists on this host.", newName)]);
             domain.Rename(newName);
         }, cancellationToken);
 
@@ -197,20 +203,29 @@ internal sealed class VmEditor(HostManager hosts, IInventory inventory) : IVmEdi
             }
             catch (XmlException e)
             {
-                throw new HypervisorException($"The XML is not well-formed: {e.Message}", null, e);
+                throw new HypervisorException($"The XML is not well-formed: {e.Message}", null, e)
+                {
+                    Kind = HypervisorErrorKind.XmlMalformed,
+                    Arguments = [e.Message],
+                };
             }
-            if (root.Name != "domain") throw new HypervisorException("The XML must be a <domain> element.");
+            if (root.Name != "domain") throw HypervisorException.Because(HypervisorErrorKind.XmlNotDomain, "The XML must be a <domain> element.");
             var uuid = root.Element("uuid");
             if (uuid is null) root.AddFirst(new XElement("uuid", vm.Uuid.ToString("D")));
             else if (!Guid.TryParse(uuid.Value.Trim(), out var given) || given != vm.Uuid)
-                throw new HypervisorException($"The XML's <uuid> must stay {vm.Uuid:D}; to make a new VM, clone or create one.");
+                throw HypervisorException.Because(HypervisorErrorKind.XmlUuidChanged,
+                    $"The XML's <uuid> must stay {vm.Uuid:D}; to make a new VM, clone or create one.", vm.Uuid.ToString("D"));
             try
             {
                 using var _ = connection.DefineDomain(root.ToString(), DefineDomainFlags.Validate);
             }
             catch (LibvirtException e)
             {
-                throw new HypervisorException($"libvirt did not accept the XML of {name}: {e.Message}", e.Message, e);
+                throw new HypervisorException($"libvirt did not accept the XML of {name}: {e.Message}", e.Message, e)
+                {
+                    Kind = HypervisorErrorKind.XmlRejected,
+                    Arguments = [name],
+                };
             }
         }, cancellationToken);
 
@@ -253,7 +268,7 @@ internal sealed class VmEditor(HostManager hosts, IInventory inventory) : IVmEdi
     public Task ManagedSaveAsync(VmKey vm, CancellationToken cancellationToken = default) =>
         RunAsync(vm, "Save the state of", (_, domain, name) =>
         {
-            if (!domain.IsActive) throw new HypervisorException($"{name} is not running; there is no state to save.");
+            if (!domain.IsActive) throw HypervisorException.Because(HypervisorErrorKind.NoStateToSave, $"{name} is not running; there is no state to save.", name);
             domain.ManagedSave();
         }, cancellationToken);
 
@@ -341,7 +356,7 @@ internal sealed class VmEditor(HostManager hosts, IInventory inventory) : IVmEdi
     private static XElement FindDisk(Domain domain, string target, ChangeScope scope, string name) =>
         Disks(domain, inactive: !scope.HasFlag(ChangeScope.Live))
             .FirstOrDefault(d => (string?)d.Element("target")?.Attribute("dev") == target)
-        ?? throw new HypervisorException($"{name} has no disk {target}.");
+        ?? throw HypervisorException.Because(HypervisorErrorKind.DiskNotFound, $"{name} has no disk {target}.", name, target);
 
     private static IEnumerable<XElement> Disks(Domain domain, bool inactive) => Devices(domain, inactive).Elements("disk");
 
@@ -356,11 +371,13 @@ internal sealed class VmEditor(HostManager hosts, IInventory inventory) : IVmEdi
 
     private static void CheckScope(Domain domain, ChangeScope scope, string name)
     {
-        if ((scope & ChangeScope.Both) == 0) throw new HypervisorException("Choose whether the change applies now, from the next start, or both.");
+        if ((scope & ChangeScope.Both) == 0)
+            throw HypervisorException.Because(HypervisorErrorKind.ScopeMissing, "Choose whether the change applies now, from the next start, or both.");
         if (scope.HasFlag(ChangeScope.Live) && !domain.IsActive)
-            throw new HypervisorException($"{name} is not running; the change can only apply from the next start.");
+            throw HypervisorException.Because(HypervisorErrorKind.ScopeLiveNotRunning, $"{name} is not running; the change can only apply from the next start.", name);
         if (scope.HasFlag(ChangeScope.Config) && !domain.IsPersistent)
-            throw new HypervisorException($"{name} is transient (it has no persistent definition); the change can only apply now.");
+            throw HypervisorException.Because(HypervisorErrorKind.ScopeConfigTransient,
+                $"{name} is transient (it has no persistent definition); the change can only apply now.", name);
     }
 
     private static IEnumerable<ChangeScope> Parts(ChangeScope scope) =>

@@ -137,4 +137,23 @@ public sealed class NetworkCreateTests : BunitHarness
         Assert.Equal("隔离", form.Find("[data-testid=mode-isolated]").TextContent.Trim());
         Assert.Equal("检查并显示 XML", form.Find("[data-testid=network-review]").TextContent.Trim());
     }
+
+    [Fact]
+    public void In_simplified_chinese_the_problems_are_chinese()
+    {
+        using var _ = new CultureScope("zh-Hans");
+        var form = RenderForm();
+        Networks.Existing.Add(new ExistingNetwork("default", [IPNetwork.Parse("192.168.122.0/24")]));
+
+        Input(form, "network-name-input").Change("bad name!");
+        Input(form, "network-ipv4-input").Change("192.168.122.1");
+        Input(form, "network-mtu").Change("20");
+        form.Find("[data-testid=network-review]").Click();
+
+        form.WaitForAssertion(() => Assert.NotEmpty(form.FindAll("[data-testid=network-problems]")));
+        Assert.Equal("“bad name!”不是有效的网络名称：最多 50 个字母、数字、“-”、“_”和“.”，并以字母或数字开头。",
+            form.Find("[data-testid=problem-name]").TextContent.Trim());
+        Assert.Equal("子网 192.168.122.0/24 与此主机上网络“default”的 192.168.122.0/24 重叠。", form.Find("[data-testid=problem-ipv4]").TextContent.Trim());
+        Assert.Equal("MTU 必须在 68 到 65535 之间。", form.Find("[data-testid=problem-mtu]").TextContent.Trim());
+    }
 }

@@ -1,6 +1,8 @@
+using System.Net;
 using KvmPortal.Hypervisor.Networks;
 using KvmPortal.Web.Components.Pages.Networks;
 using KvmPortal.Web.Tests.Fakes;
+using KvmPortal.Web.Tests.Localization;
 
 namespace KvmPortal.Web.Tests.Components.Networks;
 
@@ -8,22 +10,38 @@ namespace KvmPortal.Web.Tests.Components.Networks;
 public sealed class NetworkFormViewModelTests
 {
     [Theory]
-    [InlineData("Enter a name for the network.", NetworkField.Name)]
-    [InlineData("A network named 'x' already exists on this host.", NetworkField.Name)]
-    [InlineData("The subnet 10.0.0.0/24 overlaps 10.0.0.0/16 of network 'a' on this host.", NetworkField.Ipv4)]
-    [InlineData("The subnet fd00::/64 overlaps fd00::/48 of network 'a' on this host.", NetworkField.Ipv6)]
-    [InlineData("Bridge mode needs the name of an existing host bridge (e.g. br0).", NetworkField.Bridge)]
-    [InlineData("A macvtap (direct) network needs the host interface to attach to.", NetworkField.HostInterface)]
-    [InlineData("The IPv6 DHCP range needs an IPv6 address for the network.", NetworkField.Ipv6)]
-    [InlineData("The DHCP range 10.0.0.1 - 10.0.0.9 includes the host's own address 10.0.0.1.", NetworkField.Dhcp)]
-    [InlineData("'zz' is not a MAC address (six hex pairs such as 52:54:00:12:34:56).", NetworkField.DhcpHosts)]
-    [InlineData("The static address 10.0.0.1 (for 52:54:00:00:00:01) is the host's own address.", NetworkField.DhcpHosts)]
-    [InlineData("'a b' (DNS entry for 10.0.0.5) is not a valid host name.", NetworkField.Dns)]
-    [InlineData("The MTU must be between 68 and 65535.", NetworkField.Mtu)]
-    [InlineData("A NAT network needs an IPv4 address and prefix.", NetworkField.Ipv4)]
-    [InlineData("10.0.0.0 is the network or broadcast address of 10.0.0.0/24; the host needs an address inside it.", NetworkField.Ipv4)]
-    public void Problems_are_sorted_to_their_field(string problem, NetworkField field) =>
-        Assert.Equal(field, NetworkFormViewModel.FieldOf(problem));
+    [InlineData("NetworkNameRequired", NetworkField.Name)]
+    [InlineData("NetworkNameTaken", NetworkField.Name)]
+    [InlineData("NetworkBridgeRequired", NetworkField.Bridge)]
+    [InlineData("NetworkInterfaceRequired", NetworkField.HostInterface)]
+    [InlineData("NetworkDhcpNeedsIpv6", NetworkField.Ipv6)]
+    [InlineData("NetworkMacInvalid", NetworkField.DhcpHosts)]
+    [InlineData("NetworkStaticIpIsHost", NetworkField.DhcpHosts)]
+    [InlineData("NetworkDnsNameInvalid", NetworkField.Dns)]
+    [InlineData("NetworkMtuRange", NetworkField.Mtu)]
+    [InlineData("NetworkIpv4Required", NetworkField.Ipv4)]
+    [InlineData("NetworkHostAddressReserved", NetworkField.Ipv4)]
+    public void Problems_are_sorted_to_their_field(string key, NetworkField field) =>
+        Assert.Contains(ProblemCatalog.All(), p => p.Key == key && NetworkFormViewModel.FieldOf(p) == field);
+
+    [Fact]
+    public void Overlaps_and_ranges_go_to_the_address_family_they_concern()
+    {
+        var context = new NetworkValidationContext([new ExistingNetwork("a", [IPNetwork.Parse("10.0.0.0/16"), IPNetwork.Parse("fd00::/48")])]);
+        var spec = new NetworkSpec
+        {
+            Name = "n", Ipv4Address = "10.0.1.1", DhcpStart = "10.0.1.1", DhcpEnd = "10.0.1.9",
+            Ipv6Address = "fd00::1", Ipv6DhcpStart = "fd00::9", Ipv6DhcpEnd = "fd00::2",
+        };
+
+        var fields = NetworkSpecValidator.Validate(spec, context).Select(p => (p.Key, NetworkFormViewModel.FieldOf(p))).ToList();
+
+        Assert.Equal(
+        [
+            ("NetworkRangeHasHost", NetworkField.Dhcp), ("NetworkRangeReversed", NetworkField.Ipv6),
+            ("NetworkOverlap", NetworkField.Ipv4), ("NetworkOverlap", NetworkField.Ipv6),
+        ], fields);
+    }
 
     [Fact]
     public void Fields_hidden_by_the_mode_are_left_out_of_the_spec()

@@ -1,5 +1,6 @@
 using KvmPortal.Hypervisor;
 using KvmPortal.Hypervisor.Networks;
+using KvmPortal.Hypervisor.Vms.Create;
 
 namespace KvmPortal.Web.Components.Pages.Networks;
 
@@ -25,7 +26,7 @@ public sealed class NetworkDetailViewModel(INetworkOperations operations)
     public string? RangeEnd { get; set; }
 
     /// <summary>Validation problems of the last live edit.</summary>
-    public IReadOnlyList<string> EditProblems { get; private set; } = [];
+    public IReadOnlyList<SpecProblem> EditProblems { get; private set; } = [];
 
     public async Task LoadXmlAsync(NetworkKey network, CancellationToken cancellationToken = default)
     {

@@ -2,6 +2,7 @@ using KvmPortal.Hypervisor;
 using KvmPortal.Hypervisor.Hosts;
 using KvmPortal.Hypervisor.Inventory;
 using KvmPortal.Hypervisor.Networks;
+using KvmPortal.Hypervisor.Vms.Create;
 
 namespace KvmPortal.Web.Components.Pages.Networks;
 
@@ -43,7 +44,7 @@ public sealed class NetworkFormViewModel(INetworkOperations operations)
     public HypervisorException? InterfacesError { get; private set; }
 
     /// <summary>Every problem of the last check, in the validator's order.</summary>
-    public IReadOnlyList<string> Problems { get; private set; } = [];
+    public IReadOnlyList<SpecProblem> Problems { get; private set; } = [];
 
     /// <summary>The XML that "Define" will send, once the spec passed validation; null while editing.</summary>
     public string? PreviewXml { get; private set; }
@@ -77,7 +78,7 @@ public sealed class NetworkFormViewModel(INetworkOperations operations)
 
     public IEnumerable<HostInterfaceInfo> PlainInterfaces => HostInterfaces.Where(i => i.Type != "bridge" && i.Name != "lo");
 
-    public IReadOnlyList<string> ProblemsOf(NetworkField field) => Problems.Where(p => FieldOf(p) == field).ToList();
+    public IReadOnlyList<SpecProblem> ProblemsOf(NetworkField field) => Problems.Where(p => FieldOf(p) == field).ToList();
 
     public static IEnumerable<HostInfo> SelectableHosts(InventorySnapshot snapshot) =>
         snapshot.Hosts.Values.OrderBy(h => h.Name, StringComparer.OrdinalIgnoreCase);
@@ -183,11 +184,12 @@ public sealed class NetworkFormViewModel(INetworkOperations operations)
         }
     }
 
-    /// <summary>The marker problem for "no host chosen"; the page shows it translated.</summary>
-    public const string HostMissing = "Choose the host for the network.";
+    /// <summary>The form's own problem: no host chosen.</summary>
+    public static SpecProblem HostMissing { get; } = SpecProblem.Of(nameof(NetworkField.Host), "NetworkHostRequired", "Choose the host for the network.");
 
-    /// <summary>Which field a validator message is about (see <see cref="NetworkProblems"/>).</summary>
-    public static NetworkField FieldOf(string problem) => NetworkProblems.FieldOf(problem);
+    /// <summary>Which part of the form a problem is about: the validator names it in the problem's field.</summary>
+    public static NetworkField FieldOf(SpecProblem problem) =>
+        Enum.TryParse<NetworkField>(problem.Field, out var field) ? field : NetworkField.Other;
 
     private static string? Clean(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 

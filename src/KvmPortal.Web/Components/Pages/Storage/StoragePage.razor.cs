@@ -165,7 +165,7 @@ public partial class StoragePage
 
     private bool HasProblem(string field) => problems.Any(p => p.Field == field);
 
-    private string? Problem(string field) => problems.FirstOrDefault(p => p.Field == field)?.Message;
+    private string? Problem(string field) => problems.FirstOrDefault(p => p.Field == field) is { } problem ? ErrorMessages.Problem(Text, problem) : null;
 
     private async Task PreviewPoolAsync()
     {
@@ -242,7 +242,7 @@ public partial class StoragePage
             var found = await Storage.ValidateVolumeAsync(HostId, spec, ComponentLifetime);
             if (found.Count > 0)
             {
-                error = string.Join(" ", found.Select(p => p.Message));
+                error = ErrorMessages.Problems(Text, found);
                 return;
             }
             await Storage.CreateVolumeAsync(HostId, spec, ComponentLifetime);

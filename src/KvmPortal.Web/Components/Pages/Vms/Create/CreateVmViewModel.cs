@@ -144,12 +144,15 @@ public sealed class CreateVmViewModel(IVmProvisioning provisioning, IStorageQuer
 
     public IEnumerable<SpecProblem> ProblemsOn(WizardStep step) => Problems.Where(p => StepOf(p.Field) == step);
 
+    /// <summary>How a problem reads on the page (the page translates); the English text unless set.</summary>
+    public Func<SpecProblem, string> ProblemText { get; init; } = problem => problem.Message;
+
     /// <summary>The messages for one field (exact match or its sub-fields), joined; null when it has none.</summary>
     public string? ErrorFor(string field)
     {
         var messages = Problems
             .Where(p => p.Field == field || p.Field.StartsWith(field + ".", StringComparison.Ordinal) || p.Field.StartsWith(field + "[", StringComparison.Ordinal))
-            .Select(p => p.Message).Distinct().ToList();
+            .Select(ProblemText).Distinct().ToList();
         return messages.Count == 0 ? null : string.Join(" ", messages);
     }
 
@@ -338,7 +341,7 @@ public sealed class CreateVmViewModel(IVmProvisioning provisioning, IStorageQuer
     private IEnumerable<SpecProblem> OwnProblems()
     {
         if (HostId is null)
-            yield return new SpecProblem("HostId", "Choose the host to create the VM on.");
+            yield return SpecProblem.Of("HostId", "HostRequired", "Choose the host to create the VM on.");
     }
 
     /// <summary>Validates the whole spec with the service; returns whether it has no problems.</summary>

@@ -46,7 +46,10 @@ public sealed class VmEditViewModel(IVmEditing editing, VmKey key)
     public string OriginalXml { get; private set; } = "";
     public string EditedXml { get; set; } = "";
     public bool XmlChanged => EditedXml.Replace("\r\n", "\n").TrimEnd() != OriginalXml.Replace("\r\n", "\n").TrimEnd();
-    public string? XmlError { get; private set; }
+    public string? XmlError => XmlFailure is { } e ? e.LibvirtMessage ?? e.Message : null;
+
+    /// <summary>Why the last XML save was refused, for the page to word; null when it was not.</summary>
+    public HypervisorException? XmlFailure { get; private set; }
 
     public bool Busy { get; private set; }
     public EditOutcome? Outcome { get; private set; }
@@ -121,7 +124,7 @@ public sealed class VmEditViewModel(IVmEditing editing, VmKey key)
         {
             OriginalXml = await editing.GetPersistentXmlAsync(Key, cancellationToken);
             EditedXml = OriginalXml;
-            XmlError = null;
+            XmlFailure = null;
         });
     }
 
@@ -130,11 +133,11 @@ public sealed class VmEditViewModel(IVmEditing editing, VmKey key)
     /// <summary>Replaces the definition; libvirt's refusal is kept in <see cref="XmlError"/> next to the editor.</summary>
     public async Task<bool> SaveXmlAsync(CancellationToken cancellationToken = default)
     {
-        XmlError = null;
+        XmlFailure = null;
         await RunAsync("EditXmlSave", () => editing.ReplaceXmlAsync(Key, EditedXml, cancellationToken));
         if (Outcome?.Error is { } error)
         {
-            XmlError = error.LibvirtMessage ?? error.Message;
+            XmlFailure = error;
             return false;
         }
         await LoadXmlAsync(cancellationToken);
