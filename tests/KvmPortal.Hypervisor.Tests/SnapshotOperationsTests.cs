@@ -89,6 +89,8 @@ public sealed class SnapshotOperationsTests
         Assert.Equal(["vda", "raw"], raw.Arguments);
         var memory = await Assert.ThrowsAsync<HypervisorException>(() => ops.CreateAsync(vm, new SnapshotSpec("s", null, SnapshotKind.ExternalDiskOnly, true)));
         Assert.Equal(HypervisorErrorKind.SnapshotExternalNoMemory, memory.Kind);
+        var unnamed = await Assert.ThrowsAsync<HypervisorException>(() => ops.CreateAsync(vm, new SnapshotSpec(" ", null, SnapshotKind.ExternalDiskOnly, false)));
+        Assert.Equal(HypervisorErrorKind.SnapshotNameRequired, unnamed.Kind);
         var gone = await Assert.ThrowsAsync<HypervisorException>(() => ops.RevertAsync(vm, "missing", RevertStart.AsSaved));
         Assert.Equal(HypervisorErrorKind.SnapshotGone, gone.Kind);
         Assert.Empty(await ops.ListAsync(vm));
@@ -141,6 +143,31 @@ public sealed class SnapshotOperationsTests
         using (var libvirtDomain = domain.Lookup()) libvirtDomain.Destroy();
         await ops.RevertAsync(vm, "live", RevertStart.Paused);
         using (var libvirtDomain = domain.Lookup()) Assert.Equal(DomainState.Paused, libvirtDomain.GetState().State);
+    }
+
+    [Fact]
+    public async Task A_vm_without_disks_has_nothing_to_snapshot()
+    {
+        using var connection = TestDomains.OpenSystem();
+        var name = TestDomains.NewName();
+        try
+        {
+            Guid uuid;
+            using (var domain = connection.DefineDomain(TestDomains.TinyDomainXml(name))) uuid = domain.Uuid;
+            await using var hypervisor = new HypervisorHarness();
+            var host = hypervisor.Attach(TestDomains.SystemUri);
+            await hypervisor.Live.WaitForHostAsync(host, HostStatus.Online);
+            var vm = new VmKey(host.Id, uuid);
+            foreach (var kind in new[] { SnapshotKind.Internal, SnapshotKind.ExternalDiskOnly })
+            {
+                var error = await Assert.ThrowsAsync<HypervisorException>(() => hypervisor.Snapshots.CreateAsync(vm, new SnapshotSpec("s", null, kind, false)));
+                Assert.Equal(HypervisorErrorKind.SnapshotNoDisks, error.Kind);
+            }
+        }
+        finally
+        {
+            TestDomains.Remove(connection, name);
+        }
     }
 
     private static async Task<VmKey> AttachAsync(HypervisorHarness hypervisor, SnapshotDomain domain)
