@@ -74,6 +74,19 @@ public sealed class VmSnapshotsTabTests : BunitHarness
     }
 
     [Fact]
+    public void On_a_running_vm_an_internal_snapshot_includes_the_memory_and_an_external_one_does_not()
+    {
+        var page = RenderTab(VmState.Running);
+        page.Find("[data-testid=snapshot-take]").Click();
+        Assert.True(Input(page, "snapshot-memory").HasAttribute("checked"));
+        Input(page, "snapshot-kind-external").Click();
+        Assert.False(Input(page, "snapshot-memory").HasAttribute("checked"));
+        Input(page, "snapshot-name").Change("disks");
+        page.Find("[data-testid=snapshot-confirm]").Click();
+        page.WaitForAssertion(() => Assert.Equal(["Create disks '' ExternalDiskOnly memory=False"], Snapshots.Calls));
+    }
+
+    [Fact]
     public void A_refusal_keeps_the_form_open_with_the_translated_reason()
     {
         var page = RenderTab();

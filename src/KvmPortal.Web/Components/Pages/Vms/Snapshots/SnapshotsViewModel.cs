@@ -34,7 +34,18 @@ public sealed class SnapshotsViewModel(ISnapshotOperations snapshots, VmKey key)
     // Take a snapshot
     public string NewName { get; set; } = "";
     public string NewDescription { get; set; } = "";
-    public SnapshotKind NewKind { get; set; } = SnapshotKind.Internal;
+    /// <summary>Choosing the kind also chooses the memory the way it works: internal saves it exactly when the VM runs, external never.</summary>
+    public SnapshotKind NewKind
+    {
+        get => newKind;
+        set
+        {
+            newKind = value;
+            IncludeMemory = value == SnapshotKind.Internal && VmIsActive;
+        }
+    }
+
+    private SnapshotKind newKind = SnapshotKind.Internal;
     public bool IncludeMemory { get; set; }
 
     public RevertStart RevertStart { get; set; } = RevertStart.AsSaved;
@@ -62,7 +73,6 @@ public sealed class SnapshotsViewModel(ISnapshotOperations snapshots, VmKey key)
         NewName = "";
         NewDescription = "";
         NewKind = SnapshotKind.Internal;
-        IncludeMemory = VmIsActive;
     }
 
     public void OpenRevert(string name)
