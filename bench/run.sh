@@ -2,6 +2,8 @@
 # Run a KvmPortal benchmark side by side with its peer and print the figures as ratios.
 #   bench/run.sh inventory [--hosts 50] [--vms 100] [--runs 3]
 #   bench/run.sh volumes [--mib 1024] [--runs 2] [--binding]   (--binding: also the bare binding, synchronous)
+#   bench/run.sh console [--runs 3] [--frames 60] [--round-trips 500] [--connects 20]
+#     (the VNC console proxy vs websockify on the demo VM's VNC server; starts PostgreSQL and the demo VM)
 # Starts libvirtd when it is not running (the real qemu:///system host takes part).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -12,4 +14,10 @@ require_root
 ensure_packages "${KVMPORTAL_RUN_PACKAGES[@]}"
 ensure_dotnet
 ensure_libvirtd
+if [[ "${1:-}" == console ]]; then
+    source "$ROOT/deploy/lib/postgres.sh"
+    ensure_packages websockify
+    ensure_postgres
+    ensure_demo_vm
+fi
 exec dotnet run -c Release --project "$ROOT/bench/KvmPortal.Bench" -- "$@"

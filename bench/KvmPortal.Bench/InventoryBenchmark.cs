@@ -17,9 +17,9 @@ public static class InventoryBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var hosts = Option(args, "--hosts", 50);
-        var vmsPerHost = Option(args, "--vms", 100);
-        var runs = Option(args, "--runs", 3);
+        var hosts = BenchOptions.Int(args, "--hosts", 50);
+        var vmsPerHost = BenchOptions.Int(args, "--vms", 100);
+        var runs = BenchOptions.Int(args, "--runs", 3);
         using var simulated = new SimulatedHosts(hosts, vmsPerHost);
         var uris = simulated.Uris.Append("qemu:///system").ToList();
         var expectedVms = await CountVmsWithVirshAsync(uris);
@@ -90,11 +90,5 @@ public static class InventoryBenchmark
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"virsh -c {uri} {string.Join(' ', args)} failed: {await process.StandardError.ReadToEndAsync()}");
         return output;
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], out var value) && value > 0 ? value : fallback;
     }
 }

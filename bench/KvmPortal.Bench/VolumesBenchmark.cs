@@ -21,8 +21,8 @@ public static class VolumesBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var sizeMiB = Option(args, "--mib", 1024);
-        var runs = Option(args, "--runs", 2);
+        var sizeMiB = BenchOptions.Int(args, "--mib", 1024);
+        var runs = BenchOptions.Int(args, "--runs", 2);
         var suffix = Guid.NewGuid().ToString("N")[..8];
         var poolName = "kvmportal-bench-" + suffix;
         var poolPath = Path.Combine("/var/lib/libvirt/images", poolName);
@@ -187,11 +187,5 @@ public static class VolumesBenchmark
         process.StandardOutput.ReadToEnd();
         process.WaitForExit();
         if (process.ExitCode != 0) throw new InvalidOperationException($"virsh {string.Join(' ', arguments)}: {error.Result}");
-    }
-
-    private static int Option(string[] args, string name, int fallback)
-    {
-        var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var value) ? value : fallback;
     }
 }

@@ -194,4 +194,9 @@ public enum HypervisorErrorKind
 
     /// <summary>The network has no IPv4 address, so no DHCP.</summary>
     NetworkWithoutIpv4,
+    /// <summary>Another client has the VM's serial console open.</summary>
+    ConsoleInUse,
+
+    /// <summary>The VM has no serial port or console (or not the one asked for).</summary>
+    NoSerialConsole,
 }

@@ -28,12 +28,14 @@ public static class HypervisorServiceCollectionExtensions
         services.AddSingleton<IHostManager>(sp => sp.GetRequiredService<HostManager>());
         services.AddSingleton<IVmOperations, VmOperations>();
         services.AddSingleton<IConsoleLocator, ConsoleLocator>();
+        services.AddSingleton<ISerialConsoles, SerialConsoles>();
         services.AddSingleton<IVmProvisioning, VmProvisioner>();
         services.AddSingleton<IVmEditing, VmEditor>();
         services.AddSingleton<IStorageQueries, StorageQueries>();
         services.AddSingleton<INetworkOperations, NetworkOperations>();
         services.AddSingleton<IStorageOperations, StorageOperations>();
         services.AddSingleton<ISnapshotOperations, SnapshotOperations>();
+        services.AddSingleton<Vms.Ownership.IVmOwnerTags, Vms.Ownership.VmOwnerTags>();
         return services;
     }
 }

@@ -74,4 +74,23 @@ public sealed partial class Domain
         }
         return value;
     }
+
+    /// <summary>
+    /// Sets (or with null <paramref name="xml"/> removes) the application element of namespace <paramref name="uri"/>
+    /// in the domain's &lt;metadata&gt;, written with the prefix <paramref name="key"/>.
+    /// </summary>
+    public void SetElementMetadata(string? xml, string key, string uri, DomainModificationImpact flags = DomainModificationImpact.Current) =>
+        Check(NativeMethods.virDomainSetMetadata(_handle, (int)DomainMetadataType.Element, xml, xml is null ? null : key, uri, (uint)flags));
+
+    /// <summary>The application element of namespace <paramref name="uri"/>; null when the domain has none.</summary>
+    public string? GetElementMetadata(string uri, DomainModificationImpact flags = DomainModificationImpact.Current)
+    {
+        string? value = NativeMethods.virDomainGetMetadata(_handle, (int)DomainMetadataType.Element, uri, (uint)flags);
+        if (value is null)
+        {
+            var error = LibvirtException.FromLastError();
+            return error.ErrorCode == ErrorCode.NoDomainMetadata ? null : throw error;
+        }
+        return value;
+    }
 }

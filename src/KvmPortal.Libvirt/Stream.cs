@@ -23,16 +23,19 @@ public sealed unsafe class Stream : IDisposable
     internal StreamHandle Handle => _handle;
 
     /// <summary>Creates a blocking stream on the connection (virStreamNew with flags 0).</summary>
-    public static Stream Create(Connection connection)
+    public static Stream Create(Connection connection) => new(connection, NewHandle(connection, StreamFlags.None));
+
+    /// <summary>virStreamNew; the handle of a new stream with <paramref name="flags"/>.</summary>
+    internal static StreamHandle NewHandle(Connection connection, StreamFlags flags)
     {
-        var handle = NativeMethods.virStreamNew(connection.Handle, 0);
+        var handle = NativeMethods.virStreamNew(connection.Handle, (uint)flags);
         if (handle.IsInvalid)
         {
             var error = LibvirtException.FromLastError();
             handle.Dispose();
             throw error;
         }
-        return new Stream(connection, handle);
+        return handle;
     }
 
     /// <summary>Sends all of <paramref name="data"/>, looping over partial sends.</summary>

@@ -111,15 +111,15 @@ public sealed class ConsoleTests
         await using var portal = await RunningPortal.StartAsync();
         var proxy = new Uri(portal.BaseUrl.Replace("http://", "ws://") + "/consoles/vnc?ticket=forged");
 
-        Assert.Equal(HttpStatusCode.Unauthorized, await HandshakeStatusAsync(proxy, cookie: null, origin: portal.BaseUrl));
+        Assert.Equal(HttpStatusCode.Unauthorized, await ConsoleProxyClient.HandshakeStatusAsync(proxy, cookie: null, origin: portal.BaseUrl));
 
         await using var browser = await BrowserSession.StartAsync();
         await DemoVmTests.LogInAsync(browser.Page, portal);
         var cookies = await browser.Page.Context.CookiesAsync();
         var cookie = string.Join("; ", cookies.Select(c => $"{c.Name}={c.Value}"));
 
-        Assert.Equal(HttpStatusCode.Forbidden, await HandshakeStatusAsync(proxy, cookie, origin: "http://evil.example"));
-        Assert.Equal(HttpStatusCode.Forbidden, await HandshakeStatusAsync(proxy, cookie, origin: portal.BaseUrl));
+        Assert.Equal(HttpStatusCode.Forbidden, await ConsoleProxyClient.HandshakeStatusAsync(proxy, cookie, origin: "http://evil.example"));
+        Assert.Equal(HttpStatusCode.Forbidden, await ConsoleProxyClient.HandshakeStatusAsync(proxy, cookie, origin: portal.BaseUrl));
         await portal.WaitForOutputAsync(new Regex("Console ticket refused for user .*: Unknown"));
     }
 
@@ -137,13 +137,13 @@ public sealed class ConsoleTests
             var cookie = string.Join("; ", (await page.Context.CookiesAsync()).Select(c => $"{c.Name}={c.Value}"));
 
             // The page asks for a view-only ticket; keep it from noVNC and use it from a client of our own.
-            var viewOnly = await CaptureTicketUrlAsync(page, portal, detail + "/console?mode=view");
+            var viewOnly = await ConsoleProxyClient.CaptureTicketUrlAsync(page, portal, detail + "/console?mode=view", "/consoles/vnc");
             await TypeAsync(viewOnly, cookie, portal.BaseUrl, "poweroff\n");
             await Task.Delay(TimeSpan.FromSeconds(8)); // an observation window: nothing may happen in it
             Assert.Equal("running", await Virsh.RunAsync("domstate", DemoVm));
 
             // The same keys through a full session do reach the guest, so the test would have seen them.
-            var full = await CaptureTicketUrlAsync(page, portal, detail + "/console");
+            var full = await ConsoleProxyClient.CaptureTicketUrlAsync(page, portal, detail + "/console", "/consoles/vnc");
             await TypeAsync(full, cookie, portal.BaseUrl, "poweroff\n");
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
             while (await Virsh.RunAsync("domstate", DemoVm) != "shut off")
@@ -158,25 +158,10 @@ public sealed class ConsoleTests
         }
     }
 
-    private static async Task<Uri> CaptureTicketUrlAsync(IPage page, RunningPortal portal, string path)
-    {
-        var captured = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await page.RouteWebSocketAsync(new Regex("/consoles/vnc"), socket => captured.TrySetResult(socket.Url));
-        await page.GotoAsync(new Uri(new Uri(portal.BaseUrl + "/"), path).ToString());
-        var url = await captured.Task.WaitAsync(TimeSpan.FromSeconds(30));
-        await page.UnrouteAllAsync();
-        await page.GotoAsync(portal.BaseUrl + "/hosts");
-        return new Uri(url);
-    }
-
     /// <summary>Speaks RFB like noVNC would and types <paramref name="text"/> as key presses.</summary>
     private static async Task TypeAsync(Uri proxy, string cookie, string origin, string text)
     {
-        using var socket = new ClientWebSocket();
-        socket.Options.AddSubProtocol("binary");
-        socket.Options.SetRequestHeader("Origin", origin);
-        socket.Options.SetRequestHeader("Cookie", cookie);
-        await socket.ConnectAsync(proxy, CancellationToken.None);
+        using var socket = await ConsoleProxyClient.ConnectAsync(proxy, cookie, origin);
         await using var rfb = WebSocketStream.Create(socket, WebSocketMessageType.Binary, ownsWebSocket: true);
 
         var buffer = new byte[12];
@@ -206,21 +191,5 @@ public sealed class ConsoleTests
         var reply = new byte[1];
         await rfb.ReadExactlyAsync(reply);
         Assert.Equal(0, reply[0]); // FramebufferUpdate
-    }
-
-    private static async Task<HttpStatusCode> HandshakeStatusAsync(Uri proxy, string? cookie, string origin)
-    {
-        using var socket = new ClientWebSocket();
-        socket.Options.CollectHttpResponseDetails = true;
-        socket.Options.SetRequestHeader("Origin", origin);
-        if (cookie is not null) socket.Options.SetRequestHeader("Cookie", cookie);
-        try
-        {
-            await socket.ConnectAsync(proxy, CancellationToken.None);
-        }
-        catch (WebSocketException)
-        {
-        }
-        return socket.HttpStatusCode;
     }
 }

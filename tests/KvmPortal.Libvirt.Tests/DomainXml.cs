@@ -16,7 +16,18 @@ internal static class DomainXml
             new XElement("os", new XElement("type", "hvm"))).ToString();
 
     /// <summary>A tiny TCG guest without disks: it boots into SeaBIOS and stays there.</summary>
-    public static string TinyQemu(string name) =>
+    public static string TinyQemu(string name) => TinyQemuElement(name).ToString();
+
+    /// <summary>The tiny guest with a serial port on a pty; SeaBIOS writes nothing to it, it only stays open.</summary>
+    public static string TinyQemuWithSerial(string name)
+    {
+        var domain = TinyQemuElement(name);
+        domain.Element("devices")!.Add(new XElement("serial", new XAttribute("type", "pty"),
+            new XElement("target", new XAttribute("port", 0))));
+        return domain.ToString();
+    }
+
+    private static XElement TinyQemuElement(string name) =>
         new XElement("domain",
             new XAttribute("type", "qemu"),
             new XElement("name", name),
@@ -28,7 +39,7 @@ internal static class DomainXml
                 new XElement("graphics",
                     new XAttribute("type", "vnc"),
                     new XAttribute("listen", "127.0.0.1"),
-                    new XAttribute("autoport", "yes")))).ToString();
+                    new XAttribute("autoport", "yes"))));
 
     public static string NameOf(string domainXml) => XElement.Parse(domainXml).Element("name")!.Value;
 }

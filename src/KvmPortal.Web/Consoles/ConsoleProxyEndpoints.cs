@@ -1,70 +1,38 @@
 using System.Net.Sockets;
-using System.Net.WebSockets;
-using System.Security.Claims;
 using KvmPortal.Hypervisor;
 using KvmPortal.Hypervisor.Consoles;
 using KvmPortal.Hypervisor.Inventory;
 using KvmPortal.Hypervisor.Vms;
-using KvmPortal.Web.Audit;
 
 namespace KvmPortal.Web.Consoles;
 
 /// <summary>
-/// The VNC console proxy: a WebSocket on the dashboard's own origin. It takes nothing from the client but a
-/// single-use ticket; the target comes from the ticket and the domain's live XML on the server.
+/// The console proxies: WebSockets on the dashboard's own origin, for VNC and for serial consoles. They take
+/// nothing from the client but a single-use ticket (and, for serial, which of the VM's devices); the target
+/// comes from the ticket and the domain's live XML on the server.
 /// </summary>
 public static class ConsoleProxyEndpoints
 {
     public const string VncPath = "/consoles/vnc";
+    public const string SerialPath = "/consoles/serial";
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
 
     public static IEndpointRouteBuilder MapConsoleProxy(this IEndpointRouteBuilder app)
     {
         // Authentication is checked inside: a WebSocket gets 401/403, not the login page's redirect.
         app.Map(VncPath, ProxyVncAsync).AllowAnonymous();
+        app.Map(SerialPath, ProxySerialAsync).AllowAnonymous();
         return app;
     }
 
-    private static async Task ProxyVncAsync(HttpContext context, ConsoleTickets tickets, ConsoleSessions sessions,
-        IConsoleLocator locator, IInventory inventory, ConsoleAudit audit, TimeProvider clock, ILoggerFactory loggers)
+    private static async Task ProxyVncAsync(HttpContext context, ConsoleGatekeeper gatekeeper, ConsoleSessions sessions,
+        IConsoleLocator locator, IInventory inventory, ILoggerFactory loggers)
     {
-        var logger = loggers.CreateLogger(typeof(ConsoleProxyEndpoints).FullName!);
+        var logger = Logger(loggers);
         var aborted = context.RequestAborted;
-        if (!context.WebSockets.IsWebSocketRequest)
-        {
-            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+        if (await gatekeeper.AdmitAsync(context, ConsoleKind.Vnc) is not { } admission)
             return;
-        }
-        if (context.User.Identity?.IsAuthenticated != true || context.User.FindFirstValue(ClaimTypes.NameIdentifier) is not { } userId)
-        {
-            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            return;
-        }
-        if (!IsSameOrigin(context.Request))
-        {
-            logger.LogWarning("Console connection from foreign origin {Origin} refused for user {User}", context.Request.Headers.Origin.ToString(), userId);
-            await audit.RefusedAsync(context, userId, null, "foreign origin", clock.GetUtcNow());
-            context.Response.StatusCode = StatusCodes.Status403Forbidden;
-            return;
-        }
-
-        var redemption = await tickets.RedeemAsync(context.Request.Query["ticket"].ToString(), userId, aborted);
-        if (redemption.Target is not { Kind: ConsoleKind.Vnc } target)
-        {
-            var refusal = redemption.Refusal is { } reason ? $"ticket refused: {reason}" : "not a VNC ticket";
-            logger.LogWarning("Console ticket refused for user {User}: {Refusal}", userId, refusal);
-            await audit.RefusedAsync(context, userId, redemption.Target, refusal, clock.GetUtcNow());
-            context.Response.StatusCode = StatusCodes.Status403Forbidden;
-            return;
-        }
-
-        if (sessions.IsAtLimit(userId))
-        {
-            logger.LogWarning("Console refused for user {User}: too many open consoles", userId);
-            await audit.RefusedAsync(context, userId, target, "too many open consoles", clock.GetUtcNow());
-            context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            return;
-        }
+        var target = admission.Target;
 
         Stream server;
         try
@@ -75,49 +43,48 @@ public static class ConsoleProxyEndpoints
         }
         catch (Exception e) when (e is HypervisorException or RfbHandshakeException or SocketException or IOException or TimeoutException)
         {
-            logger.LogWarning("Console of VM {Vm} on host {Host} unreachable: {Reason}", target.DomainUuid, target.HostId, e.Message);
-            await audit.RefusedAsync(context, userId, target, "console unreachable: " + e.Message, clock.GetUtcNow());
-            context.Response.StatusCode = StatusCodes.Status502BadGateway;
-            await context.Response.WriteAsync(e.Message, aborted);
+            await gatekeeper.UnreachableAsync(context, admission, e);
             return;
         }
 
         await using (server)
         {
-            var accept = new WebSocketAcceptContext { SubProtocol = context.WebSockets.WebSocketRequestedProtocols.Contains("binary") ? "binary" : null };
-            var socket = await context.WebSockets.AcceptWebSocketAsync(accept);
-            await using var client = WebSocketStream.Create(socket, WebSocketMessageType.Binary, ownsWebSocket: true);
-            var vm = new VmKey(target.HostId, target.DomainUuid);
-            var vmName = inventory.Current.Vms.TryGetValue(vm, out var info) ? info.Name : target.DomainUuid.ToString();
-            var counters = new RelayCounters();
-            var session = await sessions.StartAsync(userId, context.User.Identity?.Name ?? userId, target, vmName, counters, aborted);
-            session.SourceIp = SourceAddress.Of(context);
-            logger.LogInformation("Console of VM {Vm} opened by user {User} ({Mode})", vmName, userId, target.Mode);
-            var ended = "connection error";
-            try
+            await ConsoleProxySession.RunAsync(context, admission, sessions, inventory, logger, async (client, counters, stop) =>
             {
-                await RfbHandshake.AcceptClientAsync(client, session.Disconnect.Token);
-                ended = await VncRelay.RunAsync(client, server, new RfbClientMessageFilter(target.Mode == ConsoleMode.ViewOnly),
-                    counters, session.Disconnect.Token);
-            }
-            catch (Exception e) when (e is RfbHandshakeException or IOException or WebSocketException or OperationCanceledException)
-            {
-                ended = e.Message;
-            }
-            finally
-            {
-                if (session.DisconnectedByAdministrator)
-                    ended = "disconnected by an administrator";
-                logger.LogInformation("Console of VM {Vm} for user {User} ended: {Reason}; {ToClient} bytes to the browser, {ToServer} to the VM",
-                    vmName, userId, ended, counters.ToClient, counters.ToServer);
-                await sessions.EndAsync(session, ended);
-            }
+                await RfbHandshake.AcceptClientAsync(client, stop);
+                return await VncRelay.RunAsync(client, server, new RfbClientMessageFilter(target.Mode == ConsoleMode.ViewOnly), counters, stop);
+            });
         }
     }
 
-    private static bool IsSameOrigin(HttpRequest request) =>
-        request.Headers.Origin.ToString() is { Length: > 0 } origin
-        && string.Equals(origin, $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase);
+    private static async Task ProxySerialAsync(HttpContext context, ConsoleGatekeeper gatekeeper, ConsoleSessions sessions,
+        SerialConsoleHub consoles, IInventory inventory, ILoggerFactory loggers)
+    {
+        var logger = Logger(loggers);
+        if (await gatekeeper.AdmitAsync(context, ConsoleKind.Serial) is not { } admission)
+            return;
+        var target = admission.Target;
+        var device = context.Request.Query["device"].ToString() is { Length: > 0 } alias ? alias : null;
+
+        SerialConsoleViewer console;
+        try
+        {
+            console = await consoles.AttachAsync(new VmKey(target.HostId, target.DomainUuid), device, context.RequestAborted);
+        }
+        catch (HypervisorException e)
+        {
+            await gatekeeper.UnreachableAsync(context, admission, e);
+            return;
+        }
+
+        await using (console)
+        {
+            await ConsoleProxySession.RunAsync(context, admission, sessions, inventory, logger,
+                (client, counters, stop) => SerialRelay.RunAsync(client, console, target.Mode, counters, stop));
+        }
+    }
+
+    private static ILogger Logger(ILoggerFactory loggers) => loggers.CreateLogger(typeof(ConsoleProxyEndpoints).FullName!);
 
     private static async Task<Stream> ConnectAsync(VncEndpoint endpoint, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using KvmPortal.Web.Access;
 using KvmPortal.Web.Data;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,13 +15,36 @@ public sealed record TicketRedemption(ConsoleTarget? Target, TicketRefusal? Refu
 
 /// <summary>
 /// Single-use console tickets: 256 random bits, valid for a short time, bound to the user and the target.
-/// The page asks for one after the permission check and hands it to the console WebSocket, which redeems it.
+/// Issuing goes through the access gate (audited, refusals too) and never grants more than the actor may have: a
+/// full console asked for by someone with view-only access gets a view-only ticket. The page hands the ticket to the
+/// console WebSocket, which redeems it and checks the permission again.
 /// </summary>
-public sealed class ConsoleTickets(IDbContextFactory<KvmPortalDbContext> contexts, TimeProvider clock)
+public sealed class ConsoleTickets(
+    IDbContextFactory<KvmPortalDbContext> contexts,
+    TimeProvider clock,
+    OperationGate gate,
+    ConsoleAccess access,
+    AuditTargets targets)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
 
+    /// <summary>A ticket for the signed-in actor, who must be <paramref name="userId"/>; its mode may be narrower than asked.</summary>
     public async Task<string> IssueAsync(string userId, ConsoleTarget target, CancellationToken cancellationToken = default)
+    {
+        var actor = await gate.GetActorAsync(ConsoleAccess.PermissionOf(target.Mode), cancellationToken);
+        if (actor.UserId != userId)
+            throw new AccessDeniedException(ConsoleAccess.PermissionOf(target.Mode), "A console ticket is only issued to the signed-in user.");
+        var mode = await access.GetModeAsync(actor, target.HostId, target.DomainUuid, target.Mode, cancellationToken);
+        // Refused (mode null): the gate is asked for what was requested, so it refuses and audits the refusal.
+        var granted = target with { Mode = mode ?? target.Mode };
+        var vm = new Hypervisor.Vms.VmKey(target.HostId, target.DomainUuid);
+        return await gate.RunAsync(
+            new GatedOperation(ConsoleAccess.PermissionOf(granted.Mode), "console.ticket", AccessTarget.Of(vm), targets.Vm(vm),
+                new { kind = target.Kind, requested = target.Mode, granted = mode }),
+            () => StoreAsync(userId, granted, cancellationToken), cancellationToken);
+    }
+
+    private async Task<string> StoreAsync(string userId, ConsoleTarget target, CancellationToken cancellationToken)
     {
         var token = Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
         var now = clock.GetUtcNow();

@@ -2,16 +2,6 @@ using System.Buffers;
 
 namespace KvmPortal.Web.Consoles;
 
-/// <summary>Bytes carried each way by one console session.</summary>
-public sealed class RelayCounters
-{
-    private long _toServer, _toClient;
-    public long ToServer => Interlocked.Read(ref _toServer);
-    public long ToClient => Interlocked.Read(ref _toClient);
-    internal void AddToServer(long n) => Interlocked.Add(ref _toServer, n);
-    internal void AddToClient(long n) => Interlocked.Add(ref _toClient, n);
-}
-
 /// <summary>
 /// Carries an RFB session after both handshakes: the client's messages through the view-only filter to the
 /// server, the server's bytes unchanged to the client. Whatever one side sent before it closed is delivered
@@ -22,23 +12,12 @@ internal static class VncRelay
     private const int BufferSize = 64 * 1024;
 
     /// <summary>Runs until either side closes or the client misbehaves; returns why the session ended.</summary>
-    public static async Task<string> RunAsync(Stream client, Stream server, RfbClientMessageFilter filter,
-        RelayCounters counters, CancellationToken cancellationToken)
-    {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var toServer = ClientToServerAsync(client, server, filter, counters, stop.Token);
-        var toClient = ServerToClientAsync(server, client, counters, stop.Token);
-        var first = await Task.WhenAny(toServer, toClient);
-        await stop.CancelAsync();
-        try
-        {
-            await Task.WhenAll(toServer, toClient);
-        }
-        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
-        {
-        }
-        return first.IsCompletedSuccessfully ? first.Result : "connection error";
-    }
+    public static Task<string> RunAsync(Stream client, Stream server, RfbClientMessageFilter filter,
+        RelayCounters counters, CancellationToken cancellationToken) =>
+        ConsoleRelay.RunAsync(
+            stop => ClientToServerAsync(client, server, filter, counters, stop),
+            stop => ServerToClientAsync(server, client, counters, stop),
+            cancellationToken);
 
     private static async Task<string> ClientToServerAsync(Stream client, Stream server, RfbClientMessageFilter filter,
         RelayCounters counters, CancellationToken cancellationToken)

@@ -13,6 +13,11 @@ public sealed class KvmPortalDbContext(DbContextOptions<KvmPortalDbContext> opti
     public DbSet<ConsoleSessionRecord> ConsoleSessions => Set<ConsoleSessionRecord>();
 
     public DbSet<AuditRecord> AuditLog => Set<AuditRecord>();
+    public DbSet<TeamRecord> Teams => Set<TeamRecord>();
+
+    public DbSet<RoleGrantRecord> RoleGrants => Set<RoleGrantRecord>();
+
+    public DbSet<VmOwnershipRecord> VmOwnership => Set<VmOwnershipRecord>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -5,12 +5,14 @@ namespace KvmPortal.Web.Hosting;
 
 public static class ConsoleServiceCollectionExtensions
 {
-    /// <summary>Console tickets and the registry of open console sessions.</summary>
+    /// <summary>Console tickets, the registry of open console sessions and the shared serial consoles.</summary>
     public static IServiceCollection AddKvmPortalConsoles(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<ConsoleTickets>();
+        services.AddScoped<ConsoleTickets>();
+        services.AddScoped<ConsoleGatekeeper>();
         services.AddSingleton<ConsoleSessions>();
+        services.AddSingleton<SerialConsoleHub>();
         services.AddSingleton<ConsoleHistory>();
         services.AddOptions<ConsoleOptions>().BindConfiguration("Consoles").ValidateDataAnnotations().ValidateOnStart();
         return services;

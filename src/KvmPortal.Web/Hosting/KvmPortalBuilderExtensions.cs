@@ -24,6 +24,7 @@ public static class KvmPortalBuilderExtensions
         builder.Services.AddKvmPortalIdentity();
         builder.Services.AddKvmPortalHypervisor();
         builder.Services.AddKvmPortalConsoles();
+        builder.Services.AddKvmPortalAccess();
         builder.Services.AddKvmPortalUi();
         return builder;
     }

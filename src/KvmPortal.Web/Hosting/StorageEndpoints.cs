@@ -1,5 +1,6 @@
 using KvmPortal.Hypervisor;
 using KvmPortal.Hypervisor.Storage;
+using KvmPortal.Web.Access;
 using KvmPortal.Web.Localization;
 using KvmPortal.Web.Resources;
 using Microsoft.AspNetCore.Antiforgery;
@@ -51,6 +52,10 @@ public static class StorageEndpoints
             {
                 return Results.Problem(ErrorMessages.Describe(text, e, text["StorageUploadOperation", name]), statusCode: StatusCodes.Status409Conflict);
             }
+            catch (AccessDeniedException)
+            {
+                return Results.Problem(text["AccessDenied"], statusCode: StatusCodes.Status403Forbidden);
+            }
         }).DisableAntiforgery(); // validated above against the header, as the body is the file itself
 
         group.MapGet("/download", async (Guid hostId, string pool, string name, HttpContext context,
@@ -65,6 +70,11 @@ public static class StorageEndpoints
             {
                 await Results.Problem(ErrorMessages.Describe(text, e, text["StorageDownloadOperation", name]), statusCode: StatusCodes.Status409Conflict)
                     .ExecuteAsync(context);
+                return;
+            }
+            catch (AccessDeniedException)
+            {
+                await Results.Problem(text["AccessDenied"], statusCode: StatusCodes.Status403Forbidden).ExecuteAsync(context);
                 return;
             }
             context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();

@@ -16,12 +16,22 @@ public sealed record HostDirectoryResult(HostRecord? Host, string? Error)
     public static HostDirectoryResult Fail(string error) => new(null, error);
 }
 
+/// <summary>The registry of hosts, as pages see it (through the access gate).</summary>
+public interface IHostDirectory
+{
+    Task<IReadOnlyList<HostRecord>> ListAsync(CancellationToken cancellationToken = default);
+    Task<HostDirectoryResult> AddAsync(string? name, string? uri, CancellationToken cancellationToken = default);
+    Task<HostDirectoryResult> RemoveAsync(Guid id, CancellationToken cancellationToken = default);
+    string? ValidateName(string? name);
+    string? ValidateUri(string? uri);
+}
+
 /// <summary>The registry of hosts: validates input, persists it, and attaches/detaches the host sessions.</summary>
 public sealed class HostDirectory(
     IDbContextFactory<KvmPortalDbContext> contextFactory,
     IHostManager hostManager,
     TimeProvider timeProvider,
-    IStringLocalizer<Strings> text)
+    IStringLocalizer<Strings> text) : IHostDirectory
 {
     public async Task<IReadOnlyList<HostRecord>> ListAsync(CancellationToken cancellationToken = default)
     {

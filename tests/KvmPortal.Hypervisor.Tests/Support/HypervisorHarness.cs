@@ -1,3 +1,4 @@
+using KvmPortal.Hypervisor.Consoles;
 using KvmPortal.Hypervisor.Hosts;
 using KvmPortal.Hypervisor.Inventory;
 using KvmPortal.Hypervisor.Storage;
@@ -32,6 +33,8 @@ public sealed class HypervisorHarness : IAsyncDisposable
         Networks = new NetworkOperations(Hosts, Inventory);
         StorageOps = new StorageOperations(Hosts);
         Snapshots = new SnapshotOperations(Hosts, Inventory);
+        SerialConsoles = new SerialConsoles(Hosts, Inventory);
+        OwnerTags = new KvmPortal.Hypervisor.Vms.Ownership.VmOwnerTags(Hosts, Inventory);
     }
 
     public HypervisorOptions Options { get; }
@@ -44,6 +47,8 @@ public sealed class HypervisorHarness : IAsyncDisposable
     public INetworkOperations Networks { get; }
     public IStorageOperations StorageOps { get; }
     public ISnapshotOperations Snapshots { get; }
+    public ISerialConsoles SerialConsoles { get; }
+    public KvmPortal.Hypervisor.Vms.Ownership.IVmOwnerTags OwnerTags { get; }
     public IInventory Live => Inventory;
 
     public HostDefinition Attach(string uri, string? name = null)

@@ -19,6 +19,16 @@ public static class TestDomains
         new XElement("devices",
             new XElement("graphics", new XAttribute("type", "vnc"), new XAttribute("listen", "127.0.0.1"), new XAttribute("autoport", "yes")))).ToString();
 
+    /// <summary>The tiny machine with a serial port on a pty and a virtio console: two text consoles, both silent.</summary>
+    public static string TinyDomainWithConsolesXml(string name)
+    {
+        var domain = XElement.Parse(TinyDomainXml(name));
+        domain.Element("devices")!.Add(
+            new XElement("serial", new XAttribute("type", "pty"), new XElement("target", new XAttribute("port", 0))),
+            new XElement("console", new XAttribute("type", "pty"), new XElement("target", new XAttribute("type", "virtio"), new XAttribute("port", 1))));
+        return domain.ToString();
+    }
+
     public static Connection OpenSystem()
     {
         try

@@ -1,4 +1,5 @@
 using Bunit;
+using Bunit.TestDoubles;
 using KvmPortal.Hypervisor.Hosts;
 using KvmPortal.Hypervisor.Inventory;
 using KvmPortal.Hypervisor.Storage;
@@ -6,6 +7,9 @@ using KvmPortal.Hypervisor.Vms;
 using KvmPortal.Hypervisor.Vms.Create;
 using KvmPortal.Hypervisor.Vms.Edit;
 using KvmPortal.Web.Vms.OsVariants;
+using KvmPortal.Web.Access;
+using KvmPortal.Web.Audit;
+using KvmPortal.Hypervisor.Vms.Ownership;
 using KvmPortal.Web.Data;
 using KvmPortal.Web.Hosting;
 using KvmPortal.Web.Hosts;
@@ -46,7 +50,23 @@ public abstract class BunitHarness : IAsyncLifetime
         // The host directory is constructed for the hosts page but these tests never reach the database.
         Context.Services.AddDbContextFactory<KvmPortalDbContext>(o => o.UseNpgsql("Host=unused.invalid"));
         Context.Services.AddSingleton<HostDirectory>();
+        Context.Services.AddSingleton<IHostDirectory>(sp => sp.GetRequiredService<HostDirectory>());
+        Context.Services.AddSingleton<IAccessViewSource>(Permissions);
+        // What the VM page's owner field needs to be constructed; the tests here do not change owners.
+        Context.Services.AddSingleton<ICurrentActor>(new FixedActor(new Actor("admin-id", "admin", null)));
+        Context.Services.AddSingleton<IAuditLog>(Audit);
+        Context.Services.AddSingleton<IAccessPolicy, AccessPolicy>();
+        Context.Services.AddSingleton<AccessPolicy>();
+        Context.Services.AddSingleton<VmOwnershipIndex>();
+        Context.Services.AddSingleton<TeamDirectoryReader>();
+        Context.Services.AddSingleton<IVmOwnerTags>(new FakeOwnerTags());
+        Context.Services.AddSingleton<VmOwnership>();
+        Context.Services.AddSingleton<AuditTargets>();
+        Context.Services.AddScoped<OperationGate>();
+        Context.Services.AddScoped<VmOwnerAssignment>();
+        Context.Services.AddScoped<VmCreationTeam>();
         AddServices(Context.Services);
+        Authorization = Context.AddAuthorization();
 
         // As in a connected circuit (the pages disable their buttons while prerendered).
         Context.SetRendererInfo(new RendererInfo("Server", isInteractive: true));
@@ -63,6 +83,14 @@ public abstract class BunitHarness : IAsyncLifetime
     }
 
     protected FakeInventory Inventory { get; } = new();
+
+    /// <summary>What the rendered user may do; a global Administrator unless a test says otherwise.</summary>
+    protected FixedAccessViewSource Permissions { get; } = new();
+
+    protected RecordingAuditLog Audit { get; } = new();
+
+    /// <summary>The signed-in user as AuthorizeView sees it (nobody until a test says).</summary>
+    protected BunitAuthorizationContext Authorization { get; }
 
     protected RecordingVmOperations Operations { get; } = new();
 

@@ -10,7 +10,7 @@ public sealed class VmSnapshotsTabTests : BunitHarness
 {
     private static readonly DateTimeOffset Taken = new(2026, 11, 1, 8, 30, 0, TimeSpan.Zero);
 
-    private IRenderedComponent<VmDetail> RenderTab(VmState state = VmState.ShutOff)
+    private IRenderedComponent<VmDetail> RenderTab(VmState state = VmState.ShutOff, string waitFor = "[data-testid=snapshot-take]")
     {
         var host = Inventory.AddHost("alpha");
         var vm = Inventory.AddVm(host, "web1", state);
@@ -19,7 +19,7 @@ public sealed class VmSnapshotsTabTests : BunitHarness
         var page = Context.Render<VmDetail>(p => p.Add(x => x.HostId, vm.HostId).Add(x => x.Uuid, vm.Uuid));
         page.WaitForAssertion(() => page.Find("[data-testid=vm-domain-type]"));
         page.FindAll(".mud-tab").First(t => t.TextContent.Contains("Snapshots")).Click();
-        page.WaitForAssertion(() => page.Find("[data-testid=snapshot-take]"));
+        page.WaitForAssertion(() => page.Find(waitFor));
         return page;
     }
 
@@ -49,6 +49,19 @@ public sealed class VmSnapshotsTabTests : BunitHarness
         Assert.Contains("clean install", rows[0].TextContent);
         Assert.Contains("2026-11-01 08:30:00 UTC", rows[0].TextContent);
         Assert.Contains("external", rows[2].TextContent);
+    }
+
+    [Fact]
+    public void A_viewer_sees_the_tree_without_the_buttons_that_change_it()
+    {
+        Permissions.View = new KvmPortal.Web.Access.AccessView(
+            [new KvmPortal.Web.Access.RoleGrant(KvmPortal.Web.Access.PortalRole.Viewer, null)], new Dictionary<VmKey, Guid>());
+        AddTree();
+        var page = RenderTab(waitFor: "[data-testid=snapshot-table]");
+
+        Assert.Equal(3, page.FindAll("tr[data-snapshot]").Count);
+        Assert.Empty(page.FindAll("[data-testid=snapshot-take]"));
+        Assert.Empty(page.FindAll("[data-testid=snapshot-revert], [data-testid=snapshot-delete], [data-testid=snapshot-describe]"));
     }
 
     [Fact]

@@ -43,6 +43,8 @@ public sealed class KvmPortalAppFixture : WebApplicationFactory<Program>, IAsync
 
     public FakeStorage Storage { get; } = new();
 
+    public FakeOwnerTags OwnerTags { get; } = new();
+
     public async Task InitializeAsync()
     {
         await using (var connection = new NpgsqlConnection(serverConnectionString))
@@ -69,7 +71,11 @@ public sealed class KvmPortalAppFixture : WebApplicationFactory<Program>, IAsync
             services.AddSingleton<IHostManager>(HostManager);
             services.AddSingleton<IVmOperations>(VmOperations);
             services.RemoveAll<KvmPortal.Hypervisor.Storage.IStorageOperations>();
-            services.AddSingleton<KvmPortal.Hypervisor.Storage.IStorageOperations>(Storage);
+            // The storage fake stands behind the real gate, as the hypervisor's class does in the app.
+            services.AddScoped<KvmPortal.Hypervisor.Storage.IStorageOperations>(sp =>
+                ActivatorUtilities.CreateInstance<KvmPortal.Web.Access.Gated.GatedStorageOperations>(sp, (KvmPortal.Hypervisor.Storage.IStorageOperations)Storage));
+            services.RemoveAll<KvmPortal.Hypervisor.Vms.Ownership.IVmOwnerTags>();
+            services.AddSingleton<KvmPortal.Hypervisor.Vms.Ownership.IVmOwnerTags>(OwnerTags);
         });
     }
 

@@ -2,7 +2,12 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
+using KvmPortal.Web.Access;
+using KvmPortal.Web.Data;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace KvmPortal.Web.Tests.Integration;
 
@@ -48,19 +53,48 @@ public sealed partial class StorageEndpointTests(KvmPortalAppFixture app) : ICla
         Assert.Contains("no longer exists", await missing.Content.ReadAsStringAsync());
     }
 
-    /// <summary>Logs in as the administrator; returns the antiforgery token a page carries for this user.</summary>
-    private static async Task<string> LogInAsync(HttpClient client)
+    [Fact]
+    public async Task A_user_without_the_storage_permission_is_refused_before_the_hypervisor()
+    {
+        var name = "viewer-" + Guid.NewGuid().ToString("N")[..8];
+        const string password = "Viewer-Passw0rd!";
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<KvmPortalUser>>();
+            var user = new KvmPortalUser { UserName = name };
+            Assert.True((await users.CreateAsync(user, password)).Succeeded);
+            await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<KvmPortalDbContext>>().CreateDbContextAsync();
+            db.RoleGrants.Add(new RoleGrantRecord { Id = Guid.NewGuid(), UserId = user.Id, Role = PortalRole.Viewer });
+            await db.SaveChangesAsync();
+        }
+        var client = NewClient();
+        var token = await LogInAsync(client, name, password);
+        var calls = app.Storage.Calls.Count;
+
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/storage/{HostId}/images/volumes/stolen.iso/upload") { Content = new ByteArrayContent([1, 2, 3]) };
+        request.Headers.Add("RequestVerificationToken", token);
+        var upload = await client.SendAsync(request);
+        var download = await client.GetAsync($"/api/storage/{HostId}/images/volumes/disk%20one.iso/download");
+
+        Assert.Equal(HttpStatusCode.Forbidden, upload.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, download.StatusCode);
+        Assert.Equal(calls, app.Storage.Calls.Count);
+        Assert.DoesNotContain("images/stolen.iso", app.Storage.Files.Keys);
+    }
+
+    /// <summary>Logs in (the administrator unless told); returns the antiforgery token a page carries for this user.</summary>
+    private static async Task<string> LogInAsync(HttpClient client, string userName = "admin", string password = KvmPortalAppFixture.AdminPassword)
     {
         var form = await client.GetStringAsync("/account/login");
         var response = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = Token(form),
             ["_handler"] = "login",
-            ["Input.UserName"] = "admin",
-            ["Input.Password"] = KvmPortalAppFixture.AdminPassword,
+            ["Input.UserName"] = userName,
+            ["Input.Password"] = password,
         }));
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        return Token(await client.GetStringAsync("/storage"));
+        return Token(await client.GetStringAsync("/vms"));
     }
 
     private static string Token(string html) =>

@@ -1,4 +1,5 @@
 using KvmPortal.Hypervisor.Inventory;
+using KvmPortal.Web.Access;
 using Microsoft.AspNetCore.Components;
 
 namespace KvmPortal.Web.Components.Shared;
@@ -15,6 +16,11 @@ public abstract class InventoryComponentBase : ComponentBase, IAsyncDisposable
 
     [Inject] protected IInventory Inventory { get; set; } = default!;
 
+    [Inject] protected IAccessViewSource AccessSource { get; set; } = default!;
+
+    /// <summary>What the user may do, to show only the controls that will work (the server checks anyway).</summary>
+    protected AccessView Access { get; private set; } = AccessView.Nothing;
+
     protected InventorySnapshot Snapshot { get; private set; } = InventorySnapshot.Empty;
 
     /// <summary>Cancelled when the component goes away; pass it to calls made on the page's behalf.</summary>
@@ -25,6 +31,8 @@ public abstract class InventoryComponentBase : ComponentBase, IAsyncDisposable
 
     // Prerendering shows the current state at once; the live subscription starts once interactive.
     protected override void OnInitialized() => Snapshot = Inventory.Current;
+
+    protected override async Task OnInitializedAsync() => Access = await AccessSource.GetAsync(lifetime.Token);
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
     {

@@ -1,3 +1,4 @@
+using KvmPortal.Web.Access;
 using KvmPortal.Hypervisor;
 using KvmPortal.Hypervisor.Storage;
 using KvmPortal.Hypervisor.Vms.Create;
@@ -201,6 +202,9 @@ public partial class StoragePage
     private Task SetAutostartAsync(string pool, bool autostart) =>
         RunAsync(Text["StoragePoolAutostart"], pool, () => Storage.SetPoolAutostartAsync(HostId, pool, autostart, ComponentLifetime));
 
+    /// <summary>Operators see the pools and volumes they pick for VMs; changing storage is the administrators'.</summary>
+    private bool CanManage => Access.Can(PortalAction.ManageStorage);
+
     private async Task RunAsync(string label, string target, Func<Task> operation)
     {
         if (await GuardAsync(Text["VmOperation", label, target], operation))
@@ -221,6 +225,11 @@ public partial class StoragePage
         catch (HypervisorException e)
         {
             error = ErrorMessages.Describe(Text, e, operation);
+            return false;
+        }
+        catch (AccessDeniedException)
+        {
+            error = Text["AccessDenied"];
             return false;
         }
         catch (OperationCanceledException) when (ComponentLifetime.IsCancellationRequested)

@@ -23,10 +23,12 @@ public sealed class VmListViewModel
         SortColumn = column;
     }
 
-    public IReadOnlyList<VmRow> Rows(InventorySnapshot snapshot)
+    /// <param name="visible">Which VMs the user may see; all when null.</param>
+    public IReadOnlyList<VmRow> Rows(InventorySnapshot snapshot, Func<VmKey, bool>? visible = null)
     {
         var search = Search.Trim();
         var rows = snapshot.Vms.Values
+            .Where(vm => visible is null || visible(vm.Key))
             .Select(vm => new VmRow(vm, snapshot.Hosts.TryGetValue(vm.HostId, out var host) ? host.Name : ""))
             .Where(row => search.Length == 0
                           || row.Vm.Name.Contains(search, StringComparison.OrdinalIgnoreCase)

@@ -426,6 +426,11 @@ public sealed class CreateVmViewModel(IVmProvisioning provisioning, IStorageQuer
             Failure = e;
             return default!;
         }
+        catch (Access.AccessDeniedException e)
+        {
+            Failure = new HypervisorException(e.Message);
+            return default!;
+        }
         finally
         {
             Busy = false;

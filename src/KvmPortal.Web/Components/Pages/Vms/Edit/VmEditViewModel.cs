@@ -156,6 +156,11 @@ public sealed class VmEditViewModel(IVmEditing editing, VmKey key)
         {
             Outcome = new EditOutcome(operation, e);
         }
+        catch (Access.AccessDeniedException e)
+        {
+            // Shown like any refused edit; the gate has already audited it.
+            Outcome = new EditOutcome(operation, new HypervisorException(e.Message));
+        }
         finally
         {
             Busy = false;

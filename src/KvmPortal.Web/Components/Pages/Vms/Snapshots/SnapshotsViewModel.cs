@@ -1,6 +1,7 @@
 using KvmPortal.Hypervisor;
 using KvmPortal.Hypervisor.Snapshots;
 using KvmPortal.Hypervisor.Vms;
+using KvmPortal.Web.Access;
 
 namespace KvmPortal.Web.Components.Pages.Vms.Snapshots;
 
@@ -55,6 +56,8 @@ public sealed class SnapshotsViewModel(ISnapshotOperations snapshots, VmKey key)
     public bool Busy { get; private set; }
     /// <summary>The last failure: the operation's resource key and the error; null after a success.</summary>
     public (string Operation, HypervisorException Error)? Failure { get; private set; }
+    /// <summary>Whether the last operation was refused by the access policy (e.g. a grant withdrawn meanwhile).</summary>
+    public bool Denied { get; private set; }
 
     public Task LoadAsync(bool vmIsActive, CancellationToken cancellationToken = default)
     {
@@ -115,6 +118,7 @@ public sealed class SnapshotsViewModel(ISnapshotOperations snapshots, VmKey key)
         Panel = panel;
         Target = target;
         Failure = null;
+        Denied = false;
     }
 
     private async Task RunAsync(string operation, Func<Task> action, bool reload = true)
@@ -124,6 +128,7 @@ public sealed class SnapshotsViewModel(ISnapshotOperations snapshots, VmKey key)
         {
             await action();
             Failure = null;
+            Denied = false;
             if (reload)
             {
                 Close();
@@ -134,6 +139,10 @@ public sealed class SnapshotsViewModel(ISnapshotOperations snapshots, VmKey key)
         catch (HypervisorException e)
         {
             Failure = (operation, e);
+        }
+        catch (AccessDeniedException)
+        {
+            Denied = true;
         }
         finally
         {

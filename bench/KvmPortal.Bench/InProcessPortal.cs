@@ -1,0 +1,119 @@
+using System.Net;
+using System.Net.Sockets;
+using KvmPortal.Hypervisor.Consoles;
+using KvmPortal.Hypervisor.Inventory;
+using KvmPortal.Hypervisor.Vms;
+using KvmPortal.Web.Consoles;
+using KvmPortal.Web.Data;
+using KvmPortal.Web.Hosting;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace KvmPortal.Bench;
+
+/// <summary>
+/// The real KvmPortal web app (Kestrel, the console proxy, tickets in PostgreSQL) in this process on a free
+/// port and a throw-away database, so the benchmark can sign the administrator's cookie and issue tickets
+/// without a browser. The proxy path is exactly the one browsers use.
+/// </summary>
+internal sealed class InProcessPortal : IAsyncDisposable
+{
+    private const string AdminUser = "admin";
+    private readonly WebApplication _app;
+    private readonly string _server;
+    private readonly string _database;
+
+    private InProcessPortal(WebApplication app, string baseUrl, string server, string database)
+    {
+        _app = app;
+        BaseUrl = baseUrl;
+        _server = server;
+        _database = database;
+    }
+
+    public string BaseUrl { get; }
+
+    public static async Task<InProcessPortal> StartAsync(string serverConnectionString)
+    {
+        var database = "kvmportal_bench_" + Guid.NewGuid().ToString("N")[..12];
+        await ExecuteAsync(serverConnectionString, $"CREATE DATABASE \"{database}\"");
+        var baseUrl = $"http://127.0.0.1:{FreePort()}";
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ApplicationName = "KvmPortal.Web", EnvironmentName = "Production" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            [KvmPortalBuilderExtensions.UrlsVariable] = baseUrl,
+            ["ConnectionStrings:KvmPortal"] = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = database }.ConnectionString,
+            [KvmPortal.Web.Hosting.OptionsServiceCollectionExtensions.AdminPasswordVariable] = "Bench-" + Guid.NewGuid().ToString("N"),
+            ["KvmPortal:DefaultHosts:0"] = "qemu:///system",
+            ["Consoles:MaxSessionsPerUser"] = "100",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:KvmPortal.Web.Consoles"] = "Information",
+        });
+        builder.AddKvmPortal();
+        var app = builder.Build();
+        app.UseKvmPortal();
+        await app.StartAsync();
+        return new InProcessPortal(app, baseUrl, serverConnectionString, database);
+    }
+
+    /// <summary>The administrator's authentication cookie, sealed the way a login would.</summary>
+    public async Task<(string UserId, string Cookie)> AdministratorCookieAsync()
+    {
+        using var scope = _app.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<KvmPortalUser>>();
+        var claims = scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<KvmPortalUser>>();
+        var user = await users.FindByNameAsync(AdminUser) ?? throw new InvalidOperationException("the administrator was not seeded");
+        var principal = await claims.CreateAsync(user);
+        var cookie = _app.Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(IdentityConstants.ApplicationScheme);
+        var value = cookie.TicketDataFormat.Protect(new AuthenticationTicket(principal, IdentityConstants.ApplicationScheme));
+        return (user.Id, $"{cookie.Cookie.Name}={value}");
+    }
+
+    /// <summary>Waits until the inventory shows <paramref name="vmName"/> running on qemu:///system.</summary>
+    public async Task<VmKey> FindRunningVmAsync(string vmName)
+    {
+        var inventory = _app.Services.GetRequiredService<IInventory>();
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            if (inventory.Current.Vms.Values.FirstOrDefault(v => v.Name == vmName && v.State == VmState.Running) is { } vm)
+                return new VmKey(vm.HostId, vm.Uuid);
+            await Task.Delay(200, patience.Token);
+        }
+    }
+
+    /// <summary>Where the VM's VNC server listens, as the proxy finds it; websockify gets the same target.</summary>
+    public Task<VncEndpoint> LocateVncAsync(VmKey vm) => _app.Services.GetRequiredService<IConsoleLocator>().LocateVncAsync(vm);
+
+    public Task<string> IssueTicketAsync(string userId, VmKey vm) =>
+        _app.Services.GetRequiredService<ConsoleTickets>().IssueAsync(userId, new ConsoleTarget(vm.HostId, vm.Uuid, ConsoleKind.Vnc, ConsoleMode.Full));
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        NpgsqlConnection.ClearAllPools();
+        await ExecuteAsync(_server, $"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)");
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    internal static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

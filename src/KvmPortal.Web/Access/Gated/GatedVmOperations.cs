@@ -1,0 +1,18 @@
+using KvmPortal.Hypervisor.Vms;
+
+namespace KvmPortal.Web.Access.Gated;
+
+/// <summary><see cref="IVmOperations"/> through the gate: lifecycle actions are audited, reboot has its own permission.</summary>
+internal sealed class GatedVmOperations(IVmOperations inner, OperationGate gate, AuditTargets targets) : IVmOperations
+{
+    public Task ExecuteAsync(VmKey vm, VmAction action, CancellationToken cancellationToken = default) =>
+        gate.RunAsync(
+            new GatedOperation(AccessRules.PermissionOf(action), "vm." + action.ToString().ToLowerInvariant(), AccessTarget.Of(vm), targets.Vm(vm)),
+            () => inner.ExecuteAsync(vm, action, cancellationToken), cancellationToken);
+
+    public async Task<VmDetails> GetDetailsAsync(VmKey vm, CancellationToken cancellationToken = default)
+    {
+        await gate.DemandAsync(PortalAction.ViewVm, AccessTarget.Of(vm), cancellationToken);
+        return await inner.GetDetailsAsync(vm, cancellationToken);
+    }
+}

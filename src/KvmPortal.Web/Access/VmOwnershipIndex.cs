@@ -1,0 +1,48 @@
+using KvmPortal.Hypervisor.Vms;
+using KvmPortal.Web.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace KvmPortal.Web.Access;
+
+/// <summary>The PostgreSQL index of which team owns which VM: the query path of permission checks and lists.</summary>
+public sealed class VmOwnershipIndex(IDbContextFactory<KvmPortalDbContext> contexts)
+{
+    public async Task<Guid?> GetTeamAsync(VmKey vm, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.VmOwnership.AsNoTracking().Where(o => o.HostId == vm.HostId && o.VmUuid == vm.Uuid)
+            .Select(o => (Guid?)o.TeamId).SingleOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>Every indexed VM with its team.</summary>
+    public async Task<IReadOnlyDictionary<VmKey, Guid>> GetAllAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var rows = await db.VmOwnership.AsNoTracking().ToListAsync(cancellationToken);
+        return rows.ToDictionary(o => new VmKey(o.HostId, o.VmUuid), o => o.TeamId);
+    }
+
+    /// <summary>Sets the VM's team; null makes it unowned.</summary>
+    public async Task SetAsync(VmKey vm, Guid? team, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        if (team is null)
+        {
+            await RemoveAsync(vm, cancellationToken);
+            return;
+        }
+        var updated = await db.VmOwnership.Where(o => o.HostId == vm.HostId && o.VmUuid == vm.Uuid)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.TeamId, team.Value), cancellationToken);
+        if (updated == 0)
+        {
+            db.VmOwnership.Add(new VmOwnershipRecord { HostId = vm.HostId, VmUuid = vm.Uuid, TeamId = team.Value });
+            await db.SaveChangesAsync(cancellationToken);
+        }
+    }
+
+    public async Task RemoveAsync(VmKey vm, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await db.VmOwnership.Where(o => o.HostId == vm.HostId && o.VmUuid == vm.Uuid).ExecuteDeleteAsync(cancellationToken);
+    }
+}

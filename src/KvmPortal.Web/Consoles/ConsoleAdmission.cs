@@ -1,0 +1,80 @@
+using System.Security.Claims;
+using KvmPortal.Web.Access;
+using KvmPortal.Web.Audit;
+
+namespace KvmPortal.Web.Consoles;
+
+/// <summary>A console connection that passed every check: who, and what the ticket (narrowed by today's grants) allows.</summary>
+internal sealed record ConsoleAdmission(string UserId, string UserName, ConsoleTarget Target);
+
+/// <summary>
+/// What every console WebSocket must pass before anything is opened, whatever the kind: a WebSocket request, a
+/// logged-in user (401), our own Origin (403), a valid ticket of this user for this kind of console (403), the
+/// permission still granted now, not only when the ticket was issued (403), and room under the user's session
+/// limit (429). Refusals are answered, logged and audited here.
+/// </summary>
+internal sealed class ConsoleGatekeeper(ConsoleTickets tickets, ConsoleSessions sessions, ConsoleAccess access, ConsoleAudit audit,
+    TimeProvider clock, ILogger<ConsoleGatekeeper> logger)
+{
+    public async Task<ConsoleAdmission?> AdmitAsync(HttpContext context, ConsoleKind kind)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+            return Refuse(context, StatusCodes.Status400BadRequest);
+        if (context.User.Identity?.IsAuthenticated != true || context.User.FindFirstValue(ClaimTypes.NameIdentifier) is not { } userId)
+            return Refuse(context, StatusCodes.Status401Unauthorized);
+        if (!IsSameOrigin(context.Request))
+        {
+            logger.LogWarning("Console connection from foreign origin {Origin} refused for user {User}", context.Request.Headers.Origin.ToString(), userId);
+            return await RefuseAsync(context, userId, null, "foreign origin", StatusCodes.Status403Forbidden);
+        }
+
+        var redemption = await tickets.RedeemAsync(context.Request.Query["ticket"].ToString(), userId, context.RequestAborted);
+        if (redemption.Target is not { } ticketTarget || ticketTarget.Kind != kind)
+        {
+            var refusal = redemption.Refusal is { } reason ? $"ticket refused: {reason}" : $"not a {kind} ticket";
+            logger.LogWarning("Console ticket refused for user {User}: {Refusal}", userId, refusal);
+            return await RefuseAsync(context, userId, redemption.Target, refusal, StatusCodes.Status403Forbidden);
+        }
+
+        var actor = CurrentActor.FromPrincipal(context.User, SourceAddress.Of(context));
+        if (await access.GetModeAsync(actor, ticketTarget.HostId, ticketTarget.DomainUuid, ticketTarget.Mode, context.RequestAborted) is not { } mode)
+        {
+            logger.LogWarning("Console of VM {Vm} refused for user {User}: no console permission any more", ticketTarget.DomainUuid, userId);
+            return await RefuseAsync(context, userId, ticketTarget, "no console permission", StatusCodes.Status403Forbidden);
+        }
+        var target = ticketTarget with { Mode = mode };
+
+        if (sessions.IsAtLimit(userId))
+        {
+            logger.LogWarning("Console refused for user {User}: too many open consoles", userId);
+            return await RefuseAsync(context, userId, target, "too many open consoles", StatusCodes.Status429TooManyRequests);
+        }
+        return new ConsoleAdmission(userId, context.User.Identity?.Name ?? userId, target);
+    }
+
+    /// <summary>The target was admitted but could not be reached (VM gone, no VNC, handshake failed): 502, audited.</summary>
+    public async Task UnreachableAsync(HttpContext context, ConsoleAdmission admission, Exception e)
+    {
+        var target = admission.Target;
+        logger.LogWarning("{Kind} console of VM {Vm} on host {Host} unreachable: {Reason}", target.Kind, target.DomainUuid, target.HostId, e.Message);
+        await audit.RefusedAsync(context, admission.UserId, target, "console unreachable: " + e.Message, clock.GetUtcNow());
+        context.Response.StatusCode = StatusCodes.Status502BadGateway;
+        await context.Response.WriteAsync(e.Message, context.RequestAborted);
+    }
+
+    private async Task<ConsoleAdmission?> RefuseAsync(HttpContext context, string userId, ConsoleTarget? target, string reason, int status)
+    {
+        await audit.RefusedAsync(context, userId, target, reason, clock.GetUtcNow());
+        return Refuse(context, status);
+    }
+
+    private static ConsoleAdmission? Refuse(HttpContext context, int status)
+    {
+        context.Response.StatusCode = status;
+        return null;
+    }
+
+    private static bool IsSameOrigin(HttpRequest request) =>
+        request.Headers.Origin.ToString() is { Length: > 0 } origin
+        && string.Equals(origin, $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase);
+}

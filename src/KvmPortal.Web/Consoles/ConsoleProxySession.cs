@@ -1,0 +1,46 @@
+using System.Net.WebSockets;
+using KvmPortal.Hypervisor.Inventory;
+using KvmPortal.Hypervisor.Vms;
+using KvmPortal.Web.Audit;
+
+namespace KvmPortal.Web.Consoles;
+
+/// <summary>
+/// The part of a console connection after the target is open, the same for every kind: accept the WebSocket,
+/// record the session in the registry, relay until one side ends or an administrator disconnects, and record
+/// how it ended.
+/// </summary>
+internal static class ConsoleProxySession
+{
+    /// <summary>Runs <paramref name="relay"/> (client stream, counters, stop token -> why it ended) as a registered session.</summary>
+    public static async Task RunAsync(HttpContext context, ConsoleAdmission admission, ConsoleSessions sessions, IInventory inventory,
+        ILogger logger, Func<Stream, RelayCounters, CancellationToken, Task<string>> relay)
+    {
+        var (userId, userName, target) = admission;
+        var accept = new WebSocketAcceptContext { SubProtocol = context.WebSockets.WebSocketRequestedProtocols.Contains("binary") ? "binary" : null };
+        var socket = await context.WebSockets.AcceptWebSocketAsync(accept);
+        await using var client = WebSocketStream.Create(socket, WebSocketMessageType.Binary, ownsWebSocket: true);
+        var vmName = inventory.Current.Vms.TryGetValue(new VmKey(target.HostId, target.DomainUuid), out var info) ? info.Name : target.DomainUuid.ToString();
+        var counters = new RelayCounters();
+        var session = await sessions.StartAsync(userId, userName, target, vmName, counters, context.RequestAborted);
+        session.SourceIp = SourceAddress.Of(context);
+        logger.LogInformation("{Kind} console of VM {Vm} opened by user {User} ({Mode})", target.Kind, vmName, userId, target.Mode);
+        var ended = "connection error";
+        try
+        {
+            ended = await relay(client, counters, session.Disconnect.Token);
+        }
+        catch (Exception e) when (e is RfbHandshakeException or IOException or WebSocketException or OperationCanceledException)
+        {
+            ended = e.Message;
+        }
+        finally
+        {
+            if (session.DisconnectedByAdministrator)
+                ended = "disconnected by an administrator";
+            logger.LogInformation("{Kind} console of VM {Vm} for user {User} ended: {Reason}; {ToClient} bytes to the browser, {ToServer} to the VM",
+                target.Kind, vmName, userId, ended, counters.ToClient, counters.ToServer);
+            await sessions.EndAsync(session, ended);
+        }
+    }
+}
