@@ -32,7 +32,10 @@ public sealed class SnapshotTests
         try
         {
             await DemoVmTests.LogInAsync(page, portal);
-            await page.Locator($"[data-vm='{name}'] [data-testid=vm-name]").ClickAsync(new() { Timeout = 30_000 });
+            // Go by the link's address: clicking it can miss while other tests' VMs come and go in the list.
+            var link = page.Locator($"[data-vm='{name}'] [data-testid=vm-name]");
+            await Expect(link).ToBeVisibleAsync(Visible);
+            await page.GotoAsync(portal.BaseUrl + "/" + (await link.GetAttributeAsync("href"))!.TrimStart('/'));
             // The tabs switch once the circuit is live, which is when the page enables its buttons.
             await Expect(page.Locator("[data-testid=vm-delete]")).ToBeEnabledAsync(new() { Timeout = 30_000 });
             await page.Locator(".mud-tab", new() { HasText = "Snapshots" }).ClickAsync();
