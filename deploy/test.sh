@@ -16,6 +16,7 @@ ensure_packages "${KVMPORTAL_RUN_PACKAGES[@]}" "${KVMPORTAL_TEST_PACKAGES[@]}"
 ensure_dotnet
 ensure_npm
 bash "$ROOT/deploy/check-compose.sh"
+bash "$ROOT/deploy/check-deploy.sh"
 ensure_libvirtd
 ensure_postgres              # exports KVMPORTAL_TEST_DB
 ensure_demo_guest            # exports KVMPORTAL_DEMO_KERNEL, KVMPORTAL_DEMO_INITRD

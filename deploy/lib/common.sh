@@ -43,7 +43,7 @@ KVMPORTAL_RUN_PACKAGES=(
 # Extra packages for the test suite: Chromium for Playwright (fonts-liberation
 # gives pages metric-compatible sans/serif fonts; fontconfig alone may leave
 # none with --no-install-recommends), docker-compose to validate the compose file.
-KVMPORTAL_TEST_PACKAGES=(chromium fonts-liberation docker-compose)
+KVMPORTAL_TEST_PACKAGES=(chromium fonts-liberation docker-compose nginx openssl)
 
 _KVMPORTAL_APT_UPDATED=0
 

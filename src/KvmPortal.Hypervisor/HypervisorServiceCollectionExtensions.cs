@@ -26,6 +26,7 @@ public static class HypervisorServiceCollectionExtensions
         services.AddSingleton<IInventory>(sp => sp.GetRequiredService<InventoryStore>());
         services.AddSingleton<HostManager>();
         services.AddSingleton<IHostManager>(sp => sp.GetRequiredService<HostManager>());
+        services.AddSingleton<IHostSampling>(sp => sp.GetRequiredService<HostManager>());
         services.AddSingleton<IVmOperations, VmOperations>();
         services.AddSingleton<IConsoleLocator, ConsoleLocator>();
         services.AddSingleton<ISerialConsoles, SerialConsoles>();

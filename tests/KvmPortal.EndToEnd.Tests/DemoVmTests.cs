@@ -111,7 +111,7 @@ public sealed class DemoVmTests
         await Expect(page).Not.ToHaveURLAsync(new Regex("/account/login", RegexOptions.IgnoreCase));
     }
 
-    private static async Task FillLoginAsync(IPage page, string user, string password)
+    internal static async Task FillLoginAsync(IPage page, string user, string password)
     {
         await page.Locator("[data-testid=login-user]").FillAsync(user);
         await page.Locator("[data-testid=login-password]").FillAsync(password);

@@ -32,6 +32,9 @@ public sealed class RunningPortal : IAsyncDisposable
     public string AdminPassword { get; }
     public string Output { get { lock (_output) return _output.ToString(); } }
 
+    /// <summary>The portal's own database, for tests that set up data the UI cannot make yet.</summary>
+    public string ConnectionString => new NpgsqlConnectionStringBuilder(_serverConnectionString) { Database = _database }.ConnectionString;
+
     public static async Task<RunningPortal> StartAsync()
     {
         var server = Environment.GetEnvironmentVariable("KVMPORTAL_TEST_DB")

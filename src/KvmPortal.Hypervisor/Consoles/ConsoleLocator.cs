@@ -11,7 +11,7 @@ internal sealed class ConsoleLocator(HostManager hosts, IInventory inventory) : 
     {
         var session = HostCalls.Session(hosts, vm.HostId);
         var name = inventory.Current.Vms.TryGetValue(vm, out var info) ? info.Name : $"VM {vm.Uuid}";
-        var xml = await HostCalls.CallAsync(session, $"Open the console of {name}", connection =>
+        var xml = await HostCalls.CallAsync(session, new HostCall("console.locate", $"Open the console of {name}", name), connection =>
         {
             using var domain = connection.LookupDomainByUuid(vm.Uuid);
             return domain.GetXmlDescription(DomainXmlFlags.Secure);

@@ -11,7 +11,7 @@ internal sealed class SerialConsoles(HostManager hosts, IInventory inventory) : 
     {
         var session = HostCalls.Session(hosts, vm.HostId);
         var name = NameOf(vm);
-        var xml = await HostCalls.CallAsync(session, $"List the serial consoles of {name}", connection =>
+        var xml = await HostCalls.CallAsync(session, new HostCall("console.list-serial", $"List the serial consoles of {name}", name), connection =>
         {
             using var domain = connection.LookupDomainByUuid(vm.Uuid);
             return domain.GetXmlDescription();
@@ -32,7 +32,7 @@ internal sealed class SerialConsoles(HostManager hosts, IInventory inventory) : 
 
         var session = HostCalls.Session(hosts, vm.HostId);
         var flags = DomainConsoleFlags.Safe | (takeOver ? DomainConsoleFlags.Force : DomainConsoleFlags.None);
-        var console = await HostCalls.CallAsync(session, $"Open the serial console of {name}", connection =>
+        var console = await HostCalls.CallAsync(session, new HostCall("console.open-serial", $"Open the serial console of {name}", name), connection =>
         {
             using var domain = connection.LookupDomainByUuid(vm.Uuid);
             try

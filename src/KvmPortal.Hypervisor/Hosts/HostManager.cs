@@ -9,7 +9,7 @@ internal sealed class HostManager(
     InventoryStore inventory,
     IOptions<HypervisorOptions> options,
     TimeProvider clock,
-    ILoggerFactory loggers) : IHostManager, IAsyncDisposable
+    ILoggerFactory loggers) : IHostManager, IHostSampling, IAsyncDisposable
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<Guid, HostSession> _sessions = [];
@@ -37,6 +37,11 @@ internal sealed class HostManager(
     public HostSession? Find(Guid hostId)
     {
         lock (_gate) return _sessions.GetValueOrDefault(hostId);
+    }
+
+    public IReadOnlyList<HostSample> LastSamples()
+    {
+        lock (_gate) return [.. _sessions.Values.Select(s => new HostSample(s.Host.Id, s.Host.Name, s.LastSampledAt))];
     }
 
     public async ValueTask DisposeAsync()

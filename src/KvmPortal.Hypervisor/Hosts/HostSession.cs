@@ -34,6 +34,7 @@ internal sealed class HostSession : IAsyncDisposable
     private HostStatus _status = HostStatus.Connecting;
     private DateTimeOffset _statusSince;
     private bool _detached;
+    private long _lastSampledTicks; // UTC ticks, read by the metrics off the session's loop
 
     public HostSession(HostDefinition host, InventoryStore inventory, HypervisorOptions options, TimeProvider clock, ILogger logger)
     {
@@ -50,6 +51,13 @@ internal sealed class HostSession : IAsyncDisposable
     }
 
     public HostDefinition Host { get; }
+
+    /// <summary>The host sessions' logger; <see cref="HostCalls"/> logs the operations made through it.</summary>
+    internal ILogger Logger => _logger;
+
+    /// <summary>When the last full stats listing (at connect or by the sampler) completed; null before the first.</summary>
+    public DateTimeOffset? LastSampledAt =>
+        Interlocked.Read(ref _lastSampledTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
 
     /// <summary>The host's networks and its VMs' NICs and addresses, as this session keeps them.</summary>
     internal HostNetworkTracker Networks => _networks;
@@ -214,6 +222,7 @@ internal sealed class HostSession : IAsyncDisposable
         changes.AddRange(_networks.Synchronize(connection));
         _networks.SampleAddresses(connection, records);
         changes.Insert(0, new HostChanged(Info(null, HostStatus.Online)));
+        Interlocked.Exchange(ref _lastSampledTicks, _clock.GetUtcNow().UtcTicks); // before "online" is seen
         Publish(changes);
     }
 
@@ -224,6 +233,7 @@ internal sealed class HostSession : IAsyncDisposable
         var known = OwnVms();
         var transient = records.Any(r => !known.ContainsKey(r.Uuid)) ? TransientDomains(connection) : null;
         Publish(Reconcile(connection, records, transient));
+        Interlocked.Exchange(ref _lastSampledTicks, _clock.GetUtcNow().UtcTicks);
     }
 
     /// <summary>Turns a full stats listing into row changes, and removes the rows of domains that are gone.</summary>

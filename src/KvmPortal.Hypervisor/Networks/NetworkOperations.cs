@@ -15,13 +15,13 @@ internal sealed class NetworkOperations(HostManager hosts, IInventory inventory)
     public async Task<IReadOnlyList<SpecProblem>> ValidateAsync(Guid hostId, NetworkSpec spec, CancellationToken cancellationToken = default)
     {
         var session = Session(hostId);
-        return await HostCalls.CallAsync(session, $"Check network {spec.Name}", connection => NetworkSpecValidator.Validate(spec, Context(connection)), cancellationToken);
+        return await HostCalls.CallAsync(session, new HostCall("network.check", $"Check network {spec.Name}"), connection => NetworkSpecValidator.Validate(spec, Context(connection)), cancellationToken);
     }
 
     public async Task<NetworkKey> CreateAsync(Guid hostId, NetworkSpec spec, CancellationToken cancellationToken = default)
     {
         var session = Session(hostId);
-        var uuid = await HostCalls.CallAsync(session, $"Create network {spec.Name}", connection =>
+        var uuid = await HostCalls.CallAsync(session, new HostCall("network.create", $"Create network {spec.Name}"), connection =>
         {
             // Validated on the host's own thread right before defining, so the overlap check sees the current networks.
             var problems = NetworkSpecValidator.Validate(spec, Context(connection));
@@ -92,7 +92,7 @@ internal sealed class NetworkOperations(HostManager hosts, IInventory inventory)
     public async Task<string> GetXmlAsync(NetworkKey network, CancellationToken cancellationToken = default)
     {
         var session = Session(network.HostId);
-        return await HostCalls.CallAsync(session, $"Read {Describe(network)}", connection =>
+        return await HostCalls.CallAsync(session, new HostCall("network.read", $"Read {Describe(network)}"), connection =>
         {
             using var n = connection.LookupNetworkByUuid(network.Uuid);
             return n.GetXmlDescription();
@@ -102,7 +102,7 @@ internal sealed class NetworkOperations(HostManager hosts, IInventory inventory)
     public async Task<IReadOnlyList<NetworkLease>> GetLeasesAsync(NetworkKey network, CancellationToken cancellationToken = default)
     {
         var session = Session(network.HostId);
-        var leases = await HostCalls.CallAsync(session, $"Read the DHCP leases of {Describe(network)}", connection =>
+        var leases = await HostCalls.CallAsync(session, new HostCall("network.leases", $"Read the DHCP leases of {Describe(network)}"), connection =>
         {
             using var n = connection.LookupNetworkByUuid(network.Uuid);
             return n.IsActive ? n.GetDhcpLeases() : [];
@@ -117,13 +117,13 @@ internal sealed class NetworkOperations(HostManager hosts, IInventory inventory)
     public async Task<IReadOnlyList<HostInterfaceInfo>> GetHostInterfacesAsync(Guid hostId, CancellationToken cancellationToken = default)
     {
         var session = Session(hostId);
-        return await HostCalls.CallAsync(session, $"List the interfaces of host {session.Host.Name}", HostInterfaceReader.Read, cancellationToken);
+        return await HostCalls.CallAsync(session, new HostCall("host.interfaces", $"List the interfaces of host {session.Host.Name}"), HostInterfaceReader.Read, cancellationToken);
     }
 
     private async Task OnNetworkAsync(NetworkKey network, string verb, Action<Network> action, CancellationToken cancellationToken)
     {
         var session = Session(network.HostId);
-        await HostCalls.CallAsync(session, $"{verb} {Describe(network)}", connection =>
+        await HostCalls.CallAsync(session, new HostCall("network.change", $"{verb} {Describe(network)}"), connection =>
         {
             using var n = connection.LookupNetworkByUuid(network.Uuid);
             action(n);

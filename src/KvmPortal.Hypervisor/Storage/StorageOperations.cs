@@ -700,7 +700,7 @@ internal sealed class StorageOperations(HostManager hosts) : IStorageOperations
     private Task<T> Call<T>(Guid hostId, string what, Func<Connection, T> call, CancellationToken cancellationToken)
     {
         var session = HostCalls.Session(hosts, hostId);
-        return HostCalls.CallAsync(session, what, connection =>
+        return HostCalls.CallAsync(session, new HostCall("storage.change", what), connection =>
         {
             try
             {

@@ -9,7 +9,7 @@ internal sealed class StorageQueries(HostManager hosts) : IStorageQueries
     public Task<IReadOnlyList<StoragePoolSummary>> ListPoolsAsync(Guid hostId, CancellationToken cancellationToken = default)
     {
         var session = HostCalls.Session(hosts, hostId);
-        return HostCalls.CallAsync<IReadOnlyList<StoragePoolSummary>>(session, "List storage pools", connection =>
+        return HostCalls.CallAsync<IReadOnlyList<StoragePoolSummary>>(session, new HostCall("storage.list-pools", "List storage pools"), connection =>
         {
             var pools = connection.ListAllStoragePools();
             try
@@ -26,7 +26,7 @@ internal sealed class StorageQueries(HostManager hosts) : IStorageQueries
     public Task<IReadOnlyList<StorageVolumeSummary>> ListVolumesAsync(Guid hostId, string pool, CancellationToken cancellationToken = default)
     {
         var session = HostCalls.Session(hosts, hostId);
-        return HostCalls.CallAsync<IReadOnlyList<StorageVolumeSummary>>(session, $"List the volumes of pool {pool}", connection =>
+        return HostCalls.CallAsync<IReadOnlyList<StorageVolumeSummary>>(session, new HostCall("storage.list-volumes", $"List the volumes of pool {pool}"), connection =>
         {
             using var storagePool = connection.LookupStoragePoolByName(pool);
             if (!storagePool.IsActive) throw HypervisorException.Because(HypervisorErrorKind.PoolInactive, $"Storage pool {pool} is not active; start it to see its volumes.", pool);

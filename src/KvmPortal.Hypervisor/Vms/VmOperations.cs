@@ -9,7 +9,7 @@ internal sealed class VmOperations(HostManager hosts, IInventory inventory) : IV
     public async Task ExecuteAsync(VmKey vm, VmAction action, CancellationToken cancellationToken = default)
     {
         var session = Session(vm);
-        await HostCalls.CallAsync(session, $"{Verb(action)} {Describe(vm)}", connection =>
+        await HostCalls.CallAsync(session, new HostCall("vm." + action.ToString().ToLowerInvariant(), $"{Verb(action)} {Describe(vm)}", Describe(vm)), connection =>
         {
             using var domain = connection.LookupDomainByUuid(vm.Uuid);
             Apply(domain, action);
@@ -21,7 +21,7 @@ internal sealed class VmOperations(HostManager hosts, IInventory inventory) : IV
     public async Task<VmDetails> GetDetailsAsync(VmKey vm, CancellationToken cancellationToken = default)
     {
         var session = Session(vm);
-        var (xml, autostart) = await HostCalls.CallAsync(session, $"Read {Describe(vm)}", connection =>
+        var (xml, autostart) = await HostCalls.CallAsync(session, new HostCall("vm.read", $"Read {Describe(vm)}", Describe(vm)), connection =>
         {
             using var domain = connection.LookupDomainByUuid(vm.Uuid);
             return (domain.GetXmlDescription(), domain.GetAutostart());

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using KvmPortal.Web.Access;
+using KvmPortal.Web.Data;
 using Microsoft.AspNetCore.Identity;
 
 namespace KvmPortal.Web.Audit;
@@ -14,6 +15,29 @@ public sealed class AccountAudit(IAuditLog log, TimeProvider clock)
         return log.RecordAsync(new AuditEntry(clock.GetUtcNow(), new Actor(userId ?? "", userName, SourceAddress.Of(context)),
             AuditActions.SignIn, new AuditTarget(Other: userName), JsonSerializer.Serialize(new { outcome }),
             result.Succeeded, result.Succeeded ? null : outcome));
+    }
+
+    /// <summary>
+    /// Records the attempt; false when it succeeded but its entry could not be written, and then the sign-in is undone:
+    /// nobody gets in unaudited. (A failed attempt stays refused either way; the audit log's own error log has it.)
+    /// </summary>
+    public async Task<bool> SignInOrUndoAsync(HttpContext context, SignInManager<KvmPortalUser> signIn, string userName, string? userId,
+        SignInResult result)
+    {
+        try
+        {
+            await SignInAsync(context, userName, userId, result);
+            return true;
+        }
+        catch (AuditWriteException) when (result.Succeeded)
+        {
+            await signIn.SignOutAsync();
+            return false;
+        }
+        catch (AuditWriteException)
+        {
+            return true;
+        }
     }
 
     public Task SignOutAsync(HttpContext context, string userId, string userName) =>

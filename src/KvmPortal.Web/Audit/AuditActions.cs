@@ -7,4 +7,6 @@ public static class AuditActions
     public const string SignOut = "account.signout";
     public const string ConsoleSession = "console.session";
     public const string ConsoleOpen = "console.open";
+    public const string ApiTokenCreate = "apitoken.create";
+    public const string ApiTokenRevoke = "apitoken.revoke";
 }

@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using KvmPortal.Web.Access;
+using KvmPortal.Web.Api.Tokens;
 using KvmPortal.Web.Audit;
+using Microsoft.AspNetCore.Authentication;
 
 namespace KvmPortal.Web.Consoles;
 
@@ -9,7 +11,7 @@ internal sealed record ConsoleAdmission(string UserId, string UserName, ConsoleT
 
 /// <summary>
 /// What every console WebSocket must pass before anything is opened, whatever the kind: a WebSocket request, a
-/// logged-in user (401), our own Origin (403), a valid ticket of this user for this kind of console (403), the
+/// logged-in user or an API token (401), our own Origin for browsers (403), a valid ticket of this user for this kind of console (403), the
 /// permission still granted now, not only when the ticket was issued (403), and room under the user's session
 /// limit (429). Refusals are answered, logged and audited here.
 /// </summary>
@@ -20,9 +22,18 @@ internal sealed class ConsoleGatekeeper(ConsoleTickets tickets, ConsoleSessions 
     {
         if (!context.WebSockets.IsWebSocketRequest)
             return Refuse(context, StatusCodes.Status400BadRequest);
+        // API clients present their bearer token instead of the browser's cookie. The origin check guards the cookie
+        // against cross-site WebSockets; a browser never sends a bearer header on its own, so it does not apply to them.
+        var viaApiToken = false;
+        if (context.User.Identity?.IsAuthenticated != true
+            && (await context.AuthenticateAsync(ApiTokenAuthenticationHandler.SchemeName)).Principal is { } apiUser)
+        {
+            context.User = apiUser;
+            viaApiToken = true;
+        }
         if (context.User.Identity?.IsAuthenticated != true || context.User.FindFirstValue(ClaimTypes.NameIdentifier) is not { } userId)
             return Refuse(context, StatusCodes.Status401Unauthorized);
-        if (!IsSameOrigin(context.Request))
+        if (!viaApiToken && !IsSameOrigin(context.Request))
         {
             logger.LogWarning("Console connection from foreign origin {Origin} refused for user {User}", context.Request.Headers.Origin.ToString(), userId);
             return await RefuseAsync(context, userId, null, "foreign origin", StatusCodes.Status403Forbidden);

@@ -1,10 +1,11 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace KvmPortal.Web.Data;
 
 public sealed class KvmPortalDbContext(DbContextOptions<KvmPortalDbContext> options)
-    : IdentityDbContext<KvmPortalUser>(options)
+    : IdentityDbContext<KvmPortalUser>(options), IDataProtectionKeyContext
 {
     public DbSet<HostRecord> Hosts => Set<HostRecord>();
 
@@ -12,12 +13,18 @@ public sealed class KvmPortalDbContext(DbContextOptions<KvmPortalDbContext> opti
 
     public DbSet<ConsoleSessionRecord> ConsoleSessions => Set<ConsoleSessionRecord>();
 
-    public DbSet<AuditRecord> AuditLog => Set<AuditRecord>();
+    public DbSet<ApiTokenRecord> ApiTokens => Set<ApiTokenRecord>();
+
     public DbSet<TeamRecord> Teams => Set<TeamRecord>();
 
     public DbSet<RoleGrantRecord> RoleGrants => Set<RoleGrantRecord>();
 
     public DbSet<VmOwnershipRecord> VmOwnership => Set<VmOwnershipRecord>();
+
+    public DbSet<AuditRecord> AuditLog => Set<AuditRecord>();
+
+    /// <summary>The Data Protection key ring, shared by every instance (see AddKvmPortalDataProtection).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

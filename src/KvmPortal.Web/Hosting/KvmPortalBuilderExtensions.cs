@@ -1,3 +1,4 @@
+using KvmPortal.Web.Api;
 using KvmPortal.Web.Components.Account;
 using KvmPortal.Web.Audit;
 using KvmPortal.Web.Consoles;
@@ -21,29 +22,43 @@ public static class KvmPortalBuilderExtensions
         builder.Services.AddKvmPortalOptions();
         builder.Services.AddKvmPortalData();
         builder.Services.AddKvmPortalAudit();
+        builder.Services.AddKvmPortalDataProtection();
         builder.Services.AddKvmPortalIdentity();
+        builder.Services.AddKvmPortalAccountSecurity();
+        builder.Services.AddKvmPortalReverseProxy();
+        builder.Services.AddKvmPortalRateLimiting();
         builder.Services.AddKvmPortalHypervisor();
         builder.Services.AddKvmPortalConsoles();
         builder.Services.AddKvmPortalAccess();
+        builder.Services.AddKvmPortalApi();
         builder.Services.AddKvmPortalUi();
+        builder.Services.AddKvmPortalObservability();
         return builder;
     }
 
     public static WebApplication UseKvmPortal(this WebApplication app)
     {
+        app.UseForwardedHeaders();
+        app.UseSecurityHeaders();
         if (!app.Environment.IsDevelopment())
+        {
             app.UseExceptionHandler("/error", createScopeForErrors: true);
+            app.UseHsts(); // sent on HTTPS requests only
+        }
 
         app.UseRequestLocalization();
+        app.UseKvmPortalApiErrors();
         app.UseWebSockets();
         app.UseAuthentication();
+        app.UseRateLimiter(); // after authentication: the API policy counts per user
         app.UseAuthorization();
         app.UseAntiforgery();
 
-        app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
+        app.MapKvmPortalObservability();
         app.MapAccountEndpoints();
         app.MapConsoleProxy();
         app.MapStorageEndpoints();
+        app.MapKvmPortalApi();
         app.MapAuditExport();
         app.MapKvmPortalUi();
         return app;

@@ -1,8 +1,10 @@
 using System.Net;
 using System.Text.Json;
+using KvmPortal.Web.Access;
 using KvmPortal.Web.Audit;
 using KvmPortal.Web.Consoles;
 using KvmPortal.Web.Data;
+using KvmPortal.Web.Tests.Access;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -174,7 +176,11 @@ public sealed class AuditTrailTests(KvmPortalAppFixture app) : IClassFixture<Kvm
             open.Add(await sessions.StartAsync(userId, userName, target, "vm-limit", new RelayCounters(), CancellationToken.None));
         try
         {
-            var ticket = await app.Services.GetRequiredService<ConsoleTickets>().IssueAsync(userId, target);
+            // Tickets go through the access gate: the user needs a console permission to get one.
+            var actor = new Actor(userId, userName, null);
+            var access = new AccessScenario(app);
+            await access.GrantAsync(actor, PortalRole.Administrator, team: null);
+            var ticket = await access.Tickets(actor).IssueAsync(userId, target);
 
             var status = await OpenConsoleAsync(cookie, "http://localhost", Uri.EscapeDataString(ticket));
 

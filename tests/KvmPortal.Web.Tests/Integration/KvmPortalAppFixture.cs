@@ -15,13 +15,15 @@ namespace KvmPortal.Web.Tests.Integration;
 /// The real web host on a fresh PostgreSQL database of its own (created here, dropped at the end), with the hypervisor
 /// layer replaced by fakes: these tests are about hosting, auth and data, not libvirt.
 /// </summary>
-public sealed class KvmPortalAppFixture : WebApplicationFactory<Program>, IAsyncLifetime
+public class KvmPortalAppFixture : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string AdminPassword = "Test-Admin-Passw0rd!";
     private const string ServerVariable = "KVMPORTAL_TEST_DB";
 
     private readonly string serverConnectionString;
     private readonly string databaseName = "kvmportal_test_" + Guid.NewGuid().ToString("N");
+    private readonly bool ownsDatabase = true;
+    private Action<IWebHostBuilder>? extraConfiguration;
 
     public KvmPortalAppFixture()
     {
@@ -33,7 +35,32 @@ public sealed class KvmPortalAppFixture : WebApplicationFactory<Program>, IAsync
         ConnectionString = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = databaseName }.ConnectionString;
     }
 
+    /// <summary>A second instance on this one's database, as another server or this one after a restart would be.</summary>
+    private KvmPortalAppFixture(KvmPortalAppFixture first)
+    {
+        serverConnectionString = first.serverConnectionString;
+        databaseName = first.databaseName;
+        ConnectionString = first.ConnectionString;
+        ownsDatabase = false;
+    }
+
     public string ConnectionString { get; }
+
+    /// <summary>Starts another app instance on the same database; dispose it before this fixture.</summary>
+    public async Task<KvmPortalAppFixture> StartInstanceOnSameDatabaseAsync()
+    {
+        var second = new KvmPortalAppFixture(this);
+        await ((IAsyncLifetime)second).InitializeAsync();
+        return second;
+    }
+
+    /// <summary>An app of its own on a fresh database, configured further by <paramref name="configure"/>; dispose it as IAsyncLifetime.</summary>
+    public static async Task<KvmPortalAppFixture> StartNewAsync(Action<IWebHostBuilder> configure)
+    {
+        var app = new KvmPortalAppFixture { extraConfiguration = configure };
+        await app.InitializeAsync();
+        return app;
+    }
 
     public FakeInventory Inventory { get; } = new();
 
@@ -47,13 +74,19 @@ public sealed class KvmPortalAppFixture : WebApplicationFactory<Program>, IAsync
 
     public async Task InitializeAsync()
     {
+        if (ownsDatabase)
+            await CreateDatabaseAsync();
+        _ = Server; // starts the host: migrations, the administrator and the default hosts happen here
+    }
+
+    private async Task CreateDatabaseAsync()
+    {
         await using (var connection = new NpgsqlConnection(serverConnectionString))
         {
             await connection.OpenAsync();
             await using var create = new NpgsqlCommand($"CREATE DATABASE \"{databaseName}\"", connection);
             await create.ExecuteNonQueryAsync();
         }
-        _ = Server; // starts the host: migrations, the administrator and the default hosts happen here
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -62,8 +95,11 @@ public sealed class KvmPortalAppFixture : WebApplicationFactory<Program>, IAsync
         builder.UseSetting("ConnectionStrings:KvmPortal", ConnectionString);
         builder.UseSetting("KvmPortal:AdminPassword", AdminPassword);
         builder.UseSetting("KvmPortal:DefaultHosts:0", "qemu:///system");
+        // Every test client shares one (unknown) address, and tests sign in far more often than a person does.
+        builder.UseSetting("RateLimits:SignInPerMinute", "1000");
         builder.ConfigureTestServices(services =>
         {
+            services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, TestClientAddress>();
             services.RemoveAll<IInventory>();
             services.RemoveAll<IHostManager>();
             services.RemoveAll<IVmOperations>();
@@ -76,12 +112,21 @@ public sealed class KvmPortalAppFixture : WebApplicationFactory<Program>, IAsync
                 ActivatorUtilities.CreateInstance<KvmPortal.Web.Access.Gated.GatedStorageOperations>(sp, (KvmPortal.Hypervisor.Storage.IStorageOperations)Storage));
             services.RemoveAll<KvmPortal.Hypervisor.Vms.Ownership.IVmOwnerTags>();
             services.AddSingleton<KvmPortal.Hypervisor.Vms.Ownership.IVmOwnerTags>(OwnerTags);
+            ConfigureTestDoubles(services);
         });
+        extraConfiguration?.Invoke(builder);
+    }
+
+    /// <summary>For fixtures that need more of the service layer replaced (or gated) than this one.</summary>
+    protected virtual void ConfigureTestDoubles(IServiceCollection services)
+    {
     }
 
     async Task IAsyncLifetime.DisposeAsync()
     {
         await DisposeAsync();
+        if (!ownsDatabase)
+            return;
         NpgsqlConnection.ClearAllPools();
         await using var connection = new NpgsqlConnection(serverConnectionString);
         await connection.OpenAsync();

@@ -26,7 +26,7 @@ internal sealed class VmProvisioner(HostManager hosts, IInventory inventory) : I
     {
         ThrowIfInvalid(spec, DomainSpecValidator.Validate(spec, NamesOnHost(spec.HostId)));
         var session = HostCalls.Session(hosts, spec.HostId);
-        return await HostCalls.CallAsync(session, $"Preview {spec.Name}", connection =>
+        return await HostCalls.CallAsync(session, new HostCall("vm.preview", $"Preview {spec.Name}", spec.Name), connection =>
         {
             var resolved = Resolve(connection, spec);
             var volumes = resolved.NewVolumes.Select(v => new PlannedVolume(v.Spec.Pool, v.Spec.Name, v.CapacityBytes, v.Spec.Format,
@@ -39,7 +39,7 @@ internal sealed class VmProvisioner(HostManager hosts, IInventory inventory) : I
     {
         ThrowIfInvalid(spec, DomainSpecValidator.Validate(spec, NamesOnHost(spec.HostId)));
         var session = HostCalls.Session(hosts, spec.HostId);
-        var uuid = await HostCalls.CallAsync(session, $"Create {spec.Name}", connection =>
+        var uuid = await HostCalls.CallAsync(session, new HostCall("vm.create", $"Create {spec.Name}", spec.Name), connection =>
         {
             ThrowIfInvalid(spec, CheckOnHost(connection, spec));
             return Create(connection, spec, session.Host.Name);

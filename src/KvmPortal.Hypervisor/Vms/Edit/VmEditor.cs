@@ -399,7 +399,7 @@ internal sealed class VmEditor(HostManager hosts, IInventory inventory) : IVmEdi
         var label = inventory.Current.Vms.TryGetValue(vm, out var info) ? info.Name : $"VM {vm.Uuid}";
         try
         {
-            return await HostCalls.CallAsync(session, $"{what} {label}", connection =>
+            return await HostCalls.CallAsync(session, new HostCall("vm.edit", $"{what} {label}", label), connection =>
             {
                 using var domain = connection.LookupDomainByUuid(vm.Uuid);
                 return call(connection, domain, domain.Name);

@@ -48,7 +48,7 @@ internal sealed class VmOwnerTags(HostManager hosts, IInventory inventory) : IVm
     private Task<T> CallAsync<T>(VmKey vm, string what, Func<Domain, T> call, CancellationToken cancellationToken)
     {
         var label = inventory.Current.Vms.TryGetValue(vm, out var info) ? info.Name : $"VM {vm.Uuid}";
-        return HostCalls.CallAsync(HostCalls.Session(hosts, vm.HostId), $"{what} {label}", connection =>
+        return HostCalls.CallAsync(HostCalls.Session(hosts, vm.HostId), new HostCall("vm.owner", $"{what} {label}", label), connection =>
         {
             using var domain = connection.LookupDomainByUuid(vm.Uuid);
             return call(domain);

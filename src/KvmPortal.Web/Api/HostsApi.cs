@@ -1,0 +1,49 @@
+using KvmPortal.Hypervisor.Hosts;
+using KvmPortal.Hypervisor.Inventory;
+using KvmPortal.Web.Access;
+using KvmPortal.Web.Hosts;
+
+namespace KvmPortal.Web.Api;
+
+public sealed record AddHostRequest(string? Name = null, string? Uri = null);
+
+/// <summary>/api/v1/hosts: the hosts' live state from the inventory; adding and removing through the host directory.</summary>
+public static class HostsApi
+{
+    public static RouteGroupBuilder MapHostsApi(this RouteGroupBuilder api)
+    {
+        var hosts = api.MapGroup("/hosts").WithTags("Hosts");
+
+        hosts.MapGet("/", async (IInventory inventory, ApiAccess access, CancellationToken ct) =>
+        {
+            var visible = new List<HostInfo>();
+            foreach (var host in inventory.Current.Hosts.Values.OrderBy(h => h.Name, StringComparer.OrdinalIgnoreCase))
+                if (await access.AllowedAsync(PortalAction.ViewHosts, AccessTarget.Host(host.Id), ct))
+                    visible.Add(host);
+            return TypedResults.Ok(visible);
+        });
+
+        hosts.MapGet("/{hostId}", async (Guid hostId, IInventory inventory, ApiAccess access, CancellationToken ct) =>
+        {
+            if (!inventory.Current.Hosts.TryGetValue(hostId, out var host))
+                return ApiProblems.HostNotFound(hostId);
+            await access.DemandAsync(PortalAction.ViewHosts, AccessTarget.Host(hostId), ct);
+            return TypedResults.Ok(host);
+        });
+
+        hosts.MapPost("/", async (AddHostRequest request, IHostDirectory directory, CancellationToken ct) =>
+        {
+            var result = await directory.AddAsync(request.Name, request.Uri, ct);
+            return result.Host is { } host
+                ? Results.Created($"{ApiRoutes.Base}/hosts/{host.Id}", new { host.Id, host.Name, host.Uri })
+                : ApiProblems.Invalid("host", result.Error!);
+        });
+
+        hosts.MapDelete("/{hostId}", async (Guid hostId, IHostDirectory directory, CancellationToken ct) =>
+        {
+            var result = await directory.RemoveAsync(hostId, ct);
+            return result.Succeeded ? Results.NoContent() : ApiProblems.HostNotFound(hostId);
+        });
+        return api;
+    }
+}
