@@ -94,7 +94,7 @@ internal sealed class SnapshotOperations(HostManager hosts, IInventory inventory
         var label = inventory.Current.Vms.TryGetValue(vm, out var info) ? info.Name : $"VM {vm.Uuid}";
         try
         {
-            return await HostCalls.CallAsync(session, $"{what} {label}", connection =>
+            return await HostCalls.CallAsync(session, new HostCall("vm.snapshot", $"{what} {label}", label), connection =>
             {
                 using var domain = connection.LookupDomainByUuid(vm.Uuid);
                 return call(connection, domain);
