@@ -70,6 +70,35 @@ public enum HypervisorErrorKind
     /// <summary>A defined VM uses the volume. Arguments: the volume's name, the VMs' names.</summary>
     VolumeInUse,
 
+    /// <summary>No snapshot of the VM has this name (any more). Arguments: the host's name.</summary>
+    SnapshotGone,
+
+    /// <summary>The VM has a snapshot with this name already. Arguments: the snapshot's name.</summary>
+    SnapshotExists,
+
+    /// <summary>An internal snapshot needs qcow2 disks. Arguments: the disk's target, its format.</summary>
+    SnapshotDiskFormat,
+
+    /// <summary>A CD-ROM with media or another read-only disk blocks an internal snapshot. Arguments: the disk's target.</summary>
+    SnapshotReadOnlyDisk,
+
+    /// <summary>An external snapshot needs file (or volume) disks for its overlays. Arguments: the disk's target.</summary>
+    SnapshotDiskNotFile,
+
+    /// <summary>The VM has no writable disk to snapshot.</summary>
+    SnapshotNoDisks,
+
+    /// <summary>Memory can only be saved while the VM runs.</summary>
+    SnapshotMemoryNeedsRunning,
+
+    /// <summary>An internal snapshot of a running VM always saves its memory.</summary>
+    SnapshotMemoryRequired,
+
+    /// <summary>External snapshots here are disk-only.</summary>
+    SnapshotExternalNoMemory,
+
+    /// <summary>An external snapshot's overlay files are named after it, so it needs a name.</summary>
+    SnapshotNameRequired,
     /// <summary>The request has problems; <see cref="HypervisorException.Problems"/> lists them.</summary>
     InvalidSpec,
 

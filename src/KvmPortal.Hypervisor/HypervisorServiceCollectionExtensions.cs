@@ -3,6 +3,7 @@ using KvmPortal.Hypervisor.Hosts;
 using KvmPortal.Hypervisor.Inventory;
 using KvmPortal.Hypervisor.Storage;
 using KvmPortal.Hypervisor.Networks;
+using KvmPortal.Hypervisor.Snapshots;
 using KvmPortal.Hypervisor.Vms;
 using KvmPortal.Hypervisor.Vms.Create;
 using KvmPortal.Hypervisor.Vms.Edit;
@@ -34,6 +35,7 @@ public static class HypervisorServiceCollectionExtensions
         services.AddSingleton<IStorageQueries, StorageQueries>();
         services.AddSingleton<INetworkOperations, NetworkOperations>();
         services.AddSingleton<IStorageOperations, StorageOperations>();
+        services.AddSingleton<ISnapshotOperations, SnapshotOperations>();
         services.AddSingleton<Vms.Ownership.IVmOwnerTags, Vms.Ownership.VmOwnerTags>();
         return services;
     }

@@ -10,6 +10,7 @@ internal static class LibvirtErrors
         var (kind, message) = e.ErrorCode switch
         {
             ErrorCode.NoDomain => (HypervisorErrorKind.VmGone, $"{what}: the VM no longer exists on host {hostName}."),
+            ErrorCode.NoDomainSnapshot => (HypervisorErrorKind.SnapshotGone, $"{what}: the snapshot no longer exists on host {hostName}."),
             ErrorCode.NoNetwork => (HypervisorErrorKind.NetworkGone, $"{what}: the network no longer exists on host {hostName}."),
             ErrorCode.NetworkExist => (HypervisorErrorKind.NetworkExists, $"{what}: a network with this name or UUID already exists on host {hostName}."),
             ErrorCode.OperationInvalid => (HypervisorErrorKind.InvalidState, $"{what}: not possible in its current state."),

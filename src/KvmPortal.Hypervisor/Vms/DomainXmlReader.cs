@@ -30,7 +30,7 @@ internal static class DomainXmlReader
     private static ulong ReadMemory(XElement? element) =>
         element is null ? 0 : MemoryUnits.ToBytes(ulong.Parse(element.Value.Trim()), (string?)element.Attribute("unit"));
 
-    private static DiskInfo ReadDisk(XElement disk)
+    internal static DiskInfo ReadDisk(XElement disk)
     {
         var source = disk.Element("source");
         var target = disk.Element("target");

@@ -1,4 +1,5 @@
 using KvmPortal.Hypervisor.Networks;
+using KvmPortal.Hypervisor.Snapshots;
 using KvmPortal.Hypervisor.Storage;
 using KvmPortal.Hypervisor.Vms;
 using KvmPortal.Hypervisor.Vms.Create;
@@ -49,6 +50,7 @@ public static class AccessServiceCollectionExtensions
         Decorate<INetworkOperations, GatedNetworkOperations>(services);
         Decorate<IStorageOperations, GatedStorageOperations>(services);
         Decorate<IStorageQueries, GatedStorageQueries>(services);
+        Decorate<ISnapshotOperations, GatedSnapshotOperations>(services);
         services.AddScoped<IHostDirectory, GatedHostDirectory>();
 
         services.AddHostedService<AdministratorGrantBootstrap>();

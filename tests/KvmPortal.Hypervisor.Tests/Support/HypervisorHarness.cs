@@ -3,6 +3,7 @@ using KvmPortal.Hypervisor.Hosts;
 using KvmPortal.Hypervisor.Inventory;
 using KvmPortal.Hypervisor.Storage;
 using KvmPortal.Hypervisor.Networks;
+using KvmPortal.Hypervisor.Snapshots;
 using KvmPortal.Hypervisor.Vms;
 using KvmPortal.Hypervisor.Vms.Create;
 using KvmPortal.Hypervisor.Vms.Edit;
@@ -31,6 +32,7 @@ public sealed class HypervisorHarness : IAsyncDisposable
         Storage = new StorageQueries(Hosts);
         Networks = new NetworkOperations(Hosts, Inventory);
         StorageOps = new StorageOperations(Hosts);
+        Snapshots = new SnapshotOperations(Hosts, Inventory);
         SerialConsoles = new SerialConsoles(Hosts, Inventory);
         OwnerTags = new KvmPortal.Hypervisor.Vms.Ownership.VmOwnerTags(Hosts, Inventory);
     }
@@ -44,6 +46,7 @@ public sealed class HypervisorHarness : IAsyncDisposable
     public IStorageQueries Storage { get; }
     public INetworkOperations Networks { get; }
     public IStorageOperations StorageOps { get; }
+    public ISnapshotOperations Snapshots { get; }
     public ISerialConsoles SerialConsoles { get; }
     public KvmPortal.Hypervisor.Vms.Ownership.IVmOwnerTags OwnerTags { get; }
     public IInventory Live => Inventory;

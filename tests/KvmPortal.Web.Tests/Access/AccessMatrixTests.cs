@@ -1,5 +1,6 @@
 using KvmPortal.Hypervisor;
 using KvmPortal.Hypervisor.Networks;
+using KvmPortal.Hypervisor.Snapshots;
 using KvmPortal.Hypervisor.Storage;
 using KvmPortal.Hypervisor.Vms;
 using KvmPortal.Hypervisor.Vms.Create;
@@ -275,6 +276,7 @@ public sealed class AccessMatrixTests(KvmPortalAppFixture app) : IClassFixture<K
             Networks = new GatedNetworkOperations(InnerNetworks, gate, targets);
             Storage = new GatedStorageOperations(InnerStorage, gate, targets);
             StorageQueries = new GatedStorageQueries(InnerStorage, gate);
+            Snapshots = new GatedSnapshotOperations(InnerSnapshots, gate, targets);
             var directory = ActivatorUtilities.CreateInstance<HostDirectory>(app.Services, (KvmPortal.Hypervisor.Hosts.IHostManager)hostManager);
             Hosts = new GatedHostDirectory(directory, gate, targets);
         }
@@ -284,6 +286,7 @@ public sealed class AccessMatrixTests(KvmPortalAppFixture app) : IClassFixture<K
         public RecordingVmProvisioning InnerProvisioning { get; } = new();
         public RecordingNetworkOperations InnerNetworks { get; } = new();
         public FakeStorage InnerStorage { get; } = new();
+        public RecordingSnapshotOperations InnerSnapshots { get; } = new();
 
         public IVmOperations Vms { get; }
         public IVmEditing Editing { get; }
@@ -291,10 +294,11 @@ public sealed class AccessMatrixTests(KvmPortalAppFixture app) : IClassFixture<K
         public INetworkOperations Networks { get; }
         public IStorageOperations Storage { get; }
         public IStorageQueries StorageQueries { get; }
+        public ISnapshotOperations Snapshots { get; }
         public IHostDirectory Hosts { get; }
 
         public bool InnerWasCalled => !InnerVms.Calls.IsEmpty || !InnerEditing.Calls.IsEmpty || !InnerProvisioning.Created.IsEmpty
-            || !InnerNetworks.Calls.IsEmpty || !InnerStorage.Calls.IsEmpty || hostManager.Detached.Count > 0;
+            || !InnerNetworks.Calls.IsEmpty || !InnerStorage.Calls.IsEmpty || !InnerSnapshots.Calls.IsEmpty || hostManager.Detached.Count > 0;
 
         public sealed record Outcome(bool Allowed, bool Audited);
 
@@ -326,6 +330,7 @@ public sealed class AccessMatrixTests(KvmPortalAppFixture app) : IClassFixture<K
             PortalAction.DeleteVm => (() => Editing.DeleteAsync(vm, new DeleteOptions()), true),
             PortalAction.ControlVm => (() => Vms.ExecuteAsync(vm, VmAction.ForceOff), true),
             PortalAction.RebootVm => (() => Vms.ExecuteAsync(vm, VmAction.Reboot), true),
+            PortalAction.SnapshotVm => (() => Snapshots.CreateAsync(vm, new SnapshotSpec("matrix", null, SnapshotKind.Internal, false)), true),
             // Audited either way, but a view-only ticket in its place is a success entry: checked by the console tests.
             PortalAction.OpenConsole => (() => FullConsoleAsync(vm), false),
             PortalAction.OpenConsoleViewOnly => (() => scenario.Tickets(actor).IssueAsync(actor!.UserId, new ConsoleTarget(vm.HostId, vm.Uuid, ConsoleKind.Vnc, ConsoleMode.ViewOnly)), true),
@@ -335,7 +340,7 @@ public sealed class AccessMatrixTests(KvmPortalAppFixture app) : IClassFixture<K
             PortalAction.ManageStorage => (() => Storage.CreateVolumeAsync(vm.HostId, new VolumeSpec("default", "kvmportal-test.qcow2", 1UL << 30)), true),
             PortalAction.ViewNetworks => (() => Networks.GetLeasesAsync(new NetworkKey(vm.HostId, Guid.NewGuid())), false),
             PortalAction.ManageNetworks => (() => Networks.StartAsync(new NetworkKey(vm.HostId, Guid.NewGuid())), true),
-            // No service of this branch performs these yet (snapshots, migration, usage, users, audit pages): the policy decides them.
+            // No service of this branch performs these yet (migration, usage, users, audit pages): the policy decides them.
             _ => (() => DemandAsync(action, vm), false),
         };
 

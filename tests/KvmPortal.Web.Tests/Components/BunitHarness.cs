@@ -44,6 +44,7 @@ public abstract class BunitHarness : IAsyncLifetime
         Context.Services.AddSingleton<IVmProvisioning>(Provisioning);
         Context.Services.AddSingleton<IVmEditing>(Editing);
         Context.Services.AddSingleton<IStorageQueries>(Storage);
+        Context.Services.AddSingleton<KvmPortal.Hypervisor.Snapshots.ISnapshotOperations>(Snapshots);
         Context.Services.AddSingleton(new OsInfoCatalog(Path.Combine(Path.GetTempPath(), "kvmportal-no-osinfo")));
         Context.Services.AddSingleton(TimeProvider.System);
         // The host directory is constructed for the hosts page but these tests never reach the database.
@@ -101,6 +102,8 @@ public abstract class BunitHarness : IAsyncLifetime
     protected RecordingVmEditing Editing { get; } = new();
 
     protected FakeStorageQueries Storage { get; } = new();
+
+    protected RecordingSnapshotOperations Snapshots { get; } = new();
 
     protected IRenderedComponent<MudDialogProvider> Dialogs { get; }
 

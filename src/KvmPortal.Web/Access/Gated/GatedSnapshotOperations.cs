@@ -1,0 +1,33 @@
+using KvmPortal.Hypervisor.Snapshots;
+using KvmPortal.Hypervisor.Vms;
+
+namespace KvmPortal.Web.Access.Gated;
+
+/// <summary>
+/// <see cref="ISnapshotOperations"/> through the gate: listing needs the view permission; taking, reverting,
+/// deleting and describing need the snapshot permission and are audited.
+/// </summary>
+internal sealed class GatedSnapshotOperations(ISnapshotOperations inner, OperationGate gate, AuditTargets targets) : ISnapshotOperations
+{
+    public async Task<IReadOnlyList<SnapshotInfo>> ListAsync(VmKey vm, CancellationToken cancellationToken = default)
+    {
+        await gate.DemandAsync(PortalAction.ViewVm, AccessTarget.Of(vm), cancellationToken);
+        return await inner.ListAsync(vm, cancellationToken);
+    }
+
+    public Task<string> CreateAsync(VmKey vm, SnapshotSpec spec, CancellationToken cancellationToken = default) =>
+        gate.RunAsync(Operation(vm, "vm.snapshot.create", spec), () => inner.CreateAsync(vm, spec, cancellationToken), cancellationToken);
+
+    public Task RevertAsync(VmKey vm, string name, RevertStart start, CancellationToken cancellationToken = default) =>
+        gate.RunAsync(Operation(vm, "vm.snapshot.revert", new { name, start }), () => inner.RevertAsync(vm, name, start, cancellationToken), cancellationToken);
+
+    public Task DeleteAsync(VmKey vm, string name, bool withChildren, CancellationToken cancellationToken = default) =>
+        gate.RunAsync(Operation(vm, "vm.snapshot.delete", new { name, withChildren }), () => inner.DeleteAsync(vm, name, withChildren, cancellationToken), cancellationToken);
+
+    public Task SetDescriptionAsync(VmKey vm, string name, string? description, CancellationToken cancellationToken = default) =>
+        gate.RunAsync(Operation(vm, "vm.snapshot.describe", new { name, description }),
+            () => inner.SetDescriptionAsync(vm, name, description, cancellationToken), cancellationToken);
+
+    private GatedOperation Operation(VmKey vm, string auditAction, object parameters) =>
+        new(PortalAction.SnapshotVm, auditAction, AccessTarget.Of(vm), targets.Vm(vm), parameters);
+}
