@@ -13,7 +13,7 @@ public static class SecurityHeaders
     private const string NonceItem = "KvmPortal.CspNonce";
 
     public const string PermissionsPolicy =
-        "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), fullscreen=(self)";
+        "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), fullscreen=(self)";
 
     public static string ContentSecurityPolicy(string nonce) =>
         "default-src 'self'; " +
