@@ -55,7 +55,9 @@ public sealed class AddressTests
             await Expect(address).ToContainTextAsync($"10.253.{octet}.", new() { Timeout = 120_000 });
 
             await page.GotoAsync(portal.BaseUrl + "/networks");
+            await page.WaitUntilInteractiveAsync();
             await page.Locator($"tr[data-network='{network}'] a").First.ClickAsync();
+            await page.WaitUntilInteractiveAsync();
             await page.GetByRole(AriaRole.Tab, new() { NameRegex = new System.Text.RegularExpressions.Regex("lease", System.Text.RegularExpressions.RegexOptions.IgnoreCase) }).ClickAsync();
             await page.Locator("[data-testid=leases-refresh]").ClickAsync();
             var lease = page.Locator($"[data-testid=network-leases] tr[data-lease='{mac}']");

@@ -44,3 +44,14 @@ public sealed class BrowserSession : IAsyncDisposable
         _playwright.Dispose();
     }
 }
+
+public static class PageExtensions
+{
+    /// <summary>
+    /// Waits until the page's circuit is up (MainLayout marks it). A click on a prerendered page before that can be
+    /// lost: the address changes but the old page stays, or a tab does not switch.
+    /// </summary>
+    public static Task WaitUntilInteractiveAsync(this IPage page) =>
+        page.Locator("[data-testid=circuit][data-interactive=true]")
+            .WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+}

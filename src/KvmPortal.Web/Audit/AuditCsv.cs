@@ -1,5 +1,7 @@
 using System.Globalization;
 using KvmPortal.Web.Data;
+using KvmPortal.Web.Resources;
+using Microsoft.Extensions.Localization;
 
 namespace KvmPortal.Web.Audit;
 
@@ -11,15 +13,21 @@ namespace KvmPortal.Web.Audit;
 /// </summary>
 public static class AuditCsv
 {
-    public static readonly IReadOnlyList<string> Header =
+    /// <summary>The columns' stable names; the English header is exactly these, for scripts.</summary>
+    public static readonly IReadOnlyList<string> Columns =
     [
         "id", "time", "actor", "actor_id", "source_ip", "action", "result", "host", "host_id", "vm", "vm_uuid",
         "pool", "volume", "network", "other_target", "parameters", "error", "xml_before", "xml_after",
     ];
 
-    public static async Task WriteAsync(IAsyncEnumerable<AuditRecord> entries, TextWriter writer, CancellationToken cancellationToken = default)
+    /// <summary>The header line in the reader's language (resources AuditCsvColumn_*).</summary>
+    public static IReadOnlyList<string> HeaderIn(IStringLocalizer<Strings> text) =>
+        [.. Columns.Select(column => text[$"AuditCsvColumn_{column}"].Value)];
+
+    public static async Task WriteAsync(IAsyncEnumerable<AuditRecord> entries, IReadOnlyList<string> header, TextWriter writer,
+        CancellationToken cancellationToken = default)
     {
-        await WriteLineAsync(writer, Header);
+        await WriteLineAsync(writer, header);
         var written = 0;
         await foreach (var entry in entries.WithCancellation(cancellationToken))
         {

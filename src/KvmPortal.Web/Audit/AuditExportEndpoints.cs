@@ -1,5 +1,7 @@
 using System.Text;
 using KvmPortal.Web.Components.Account;
+using KvmPortal.Web.Resources;
+using Microsoft.Extensions.Localization;
 
 namespace KvmPortal.Web.Audit;
 
@@ -14,7 +16,7 @@ public static class AuditExportEndpoints
         return app;
     }
 
-    private static async Task ExportAsync(HttpContext context, AuditQueries queries, TimeProvider clock)
+    private static async Task ExportAsync(HttpContext context, AuditQueries queries, IStringLocalizer<Strings> text, TimeProvider clock)
     {
         if (!AuditFilter.TryParse(context.Request.Query, out var filter, out var problem))
         {
@@ -26,6 +28,6 @@ public static class AuditExportEndpoints
         context.Response.Headers.ContentDisposition = $"attachment; filename=\"audit-{clock.GetUtcNow():yyyyMMdd-HHmmss}.csv\"";
         // With a byte order mark, so spreadsheets read non-ASCII names (Chinese user names, say) as UTF-8.
         await using var writer = new StreamWriter(context.Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 16 * 1024);
-        await AuditCsv.WriteAsync(queries.StreamAsync(filter, context.RequestAborted), writer, context.RequestAborted);
+        await AuditCsv.WriteAsync(queries.StreamAsync(filter, context.RequestAborted), AuditCsv.HeaderIn(text), writer, context.RequestAborted);
     }
 }

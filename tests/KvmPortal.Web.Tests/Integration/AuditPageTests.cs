@@ -149,6 +149,20 @@ public sealed class AuditPageTests(KvmPortalAppFixture app) : IClassFixture<KvmP
     }
 
     [Fact]
+    public async Task The_CSV_header_is_in_the_readers_language()
+    {
+        var admin = await PortalSignIn.SignedInAsync(app, "admin", KvmPortalAppFixture.AdminPassword);
+        using var request = new HttpRequestMessage(HttpMethod.Get, AuditExportEndpoints.ExportPath + Window.ToQueryString());
+        request.Headers.AcceptLanguage.ParseAdd("zh-Hans");
+
+        var response = await admin.SendAsync(request);
+
+        var header = Encoding.UTF8.GetString((await response.Content.ReadAsByteArrayAsync())[3..]).Split("\r\n")[0];
+        Assert.StartsWith("编号,时间,用户,用户 ID,来源 IP,操作,结果,", header);
+        Assert.EndsWith(",修改前 XML,修改后 XML", header);
+    }
+
+    [Fact]
     public async Task The_CSV_export_refuses_an_unreadable_filter()
     {
         var admin = await PortalSignIn.SignedInAsync(app, "admin", KvmPortalAppFixture.AdminPassword);
