@@ -65,6 +65,8 @@ public abstract class BunitHarness : IAsyncLifetime
         Context.Services.AddScoped<OperationGate>();
         Context.Services.AddScoped<VmOwnerAssignment>();
         Context.Services.AddScoped<VmCreationTeam>();
+        Context.Services.AddLogging();
+        Context.Services.AddScoped<KvmPortal.Web.Vms.Bulk.BulkVmActions>();
         AddServices(Context.Services);
         Authorization = Context.AddAuthorization();
 

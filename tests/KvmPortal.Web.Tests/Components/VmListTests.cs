@@ -40,7 +40,7 @@ public sealed class VmListTests : BunitHarness
         var list = Context.Render<VmList>();
 
         Assert.Equal("虚拟机", list.Find("h1").TextContent.Trim());
-        Assert.Equal(["名称", "主机", "状态", "vCPU", "内存", "CPU", "运行时间", "IP 地址", "操作"],
+        Assert.Equal(["", "名称", "主机", "状态", "vCPU", "内存", "CPU", "运行时间", "IP 地址", "操作"],
             list.FindAll("thead th").Select(th => th.TextContent.Trim()));
         Assert.Equal("运行中", StateOf(list, "web1"));
         Assert.Equal("关闭", StateOf(list, "db1"));

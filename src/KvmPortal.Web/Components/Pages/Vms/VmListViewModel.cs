@@ -10,6 +10,8 @@ public sealed record VmRow(VmInfo Vm, string HostName);
 /// <summary>The VM list's search and sort over an inventory snapshot; no rendering involved.</summary>
 public sealed class VmListViewModel
 {
+    private readonly HashSet<VmKey> selected = [];
+
     public string Search { get; set; } = "";
 
     public VmSortColumn SortColumn { get; private set; } = VmSortColumn.Name;
@@ -29,7 +31,7 @@ public sealed class VmListViewModel
         var search = Search.Trim();
         var rows = snapshot.Vms.Values
             .Where(vm => visible is null || visible(vm.Key))
-            .Select(vm => new VmRow(vm, snapshot.Hosts.TryGetValue(vm.HostId, out var host) ? host.Name : ""))
+            .Select(vm => RowOf(snapshot, vm))
             .Where(row => search.Length == 0
                           || row.Vm.Name.Contains(search, StringComparison.OrdinalIgnoreCase)
                           || row.HostName.Contains(search, StringComparison.OrdinalIgnoreCase));
@@ -51,6 +53,41 @@ public sealed class VmListViewModel
             .ThenBy(r => r.HostName, StringComparer.OrdinalIgnoreCase)
             .ToList();
     }
+
+    public bool IsSelected(VmKey vm) => selected.Contains(vm);
+
+    public void Select(VmKey vm, bool select)
+    {
+        if (select)
+            selected.Add(vm);
+        else
+            selected.Remove(vm);
+    }
+
+    /// <summary>Whether all the rows shown are selected (false when none are shown).</summary>
+    public bool AllSelected(IReadOnlyList<VmRow> rows) => rows.Count > 0 && rows.All(r => selected.Contains(r.Vm.Key));
+
+    public void SelectAll(IReadOnlyList<VmRow> rows, bool select)
+    {
+        foreach (var row in rows)
+            Select(row.Vm.Key, select);
+    }
+
+    public void ClearSelection() => selected.Clear();
+
+    /// <summary>The selected VMs that still exist and are visible, by name, whatever the search shows now.</summary>
+    public IReadOnlyList<VmRow> SelectedRows(InventorySnapshot snapshot, Func<VmKey, bool> visible) =>
+    [
+        .. selected.Where(visible)
+            .Select(key => snapshot.Vms.GetValueOrDefault(key))
+            .OfType<VmInfo>()
+            .Select(vm => RowOf(snapshot, vm))
+            .OrderBy(r => r.Vm.Name, StringComparer.OrdinalIgnoreCase)
+            .ThenBy(r => r.HostName, StringComparer.OrdinalIgnoreCase),
+    ];
+
+    private static VmRow RowOf(InventorySnapshot snapshot, VmInfo vm) =>
+        new(vm, snapshot.Hosts.TryGetValue(vm.HostId, out var host) ? host.Name : "");
 
     private IOrderedEnumerable<VmRow> Order<TKey>(IEnumerable<VmRow> rows, Func<VmRow, TKey> key, IComparer<TKey> comparer) =>
         SortDescending ? rows.OrderByDescending(key, comparer) : rows.OrderBy(key, comparer);
