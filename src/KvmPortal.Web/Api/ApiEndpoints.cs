@@ -1,4 +1,5 @@
 using KvmPortal.Web.Api.Hubs;
+using KvmPortal.Web.Hosting;
 
 namespace KvmPortal.Web.Api;
 
@@ -7,7 +8,8 @@ public static class ApiEndpoints
 {
     public static WebApplication MapKvmPortalApi(this WebApplication app)
     {
-        var api = app.MapGroup(ApiRoutes.Base).RequireAuthorization(ApiRoutes.Policy).DisableAntiforgery();
+        var api = app.MapGroup(ApiRoutes.Base).RequireAuthorization(ApiRoutes.Policy).RequireRateLimiting(RateLimitPolicies.Api)
+            .DisableAntiforgery();
         api.MapHostsApi();
         api.MapVmsApi();
         api.MapConsolesApi();
@@ -15,7 +17,7 @@ public static class ApiEndpoints
         api.MapNetworksApi();
         // Anything else under /api/v1 is a 404 problem, not the cookie login's redirect.
         api.Map("/{**path}", (string? path) => ApiProblems.NotFound($"No API endpoint at /api/v1/{path}.")).ExcludeFromDescription();
-        app.MapHub<InventoryHub>(ApiRoutes.InventoryHub).RequireAuthorization(ApiRoutes.Policy);
+        app.MapHub<InventoryHub>(ApiRoutes.InventoryHub).RequireAuthorization(ApiRoutes.Policy).RequireRateLimiting(RateLimitPolicies.Api);
         app.MapOpenApi(ApiRoutes.OpenApiDocument.Replace("v1", "{documentName}")).AllowAnonymous();
         return app;
     }
