@@ -73,6 +73,7 @@ public sealed class CreateVmWizardTests
             Assert.Equal("running", await Virsh.RunAsync("domstate", name));
 
             await page.GotoAsync(portal.BaseUrl + "/vms");
+            await page.WaitUntilInteractiveAsync();
             var row = page.Locator($"tr[data-vm='{name}']");
             await Expect(row.Locator("[data-testid=vm-state]")).ToHaveAttributeAsync("data-state", "running", SoonAttribute);
 

@@ -42,6 +42,7 @@ public sealed class DemoVmTests
             Assert.True(await page.EvaluateAsync<bool>("window.kvmportalNoReload === true"));
 
             await page.GotoAsync(portal.BaseUrl + "/hosts");
+            await page.WaitUntilInteractiveAsync();
             var host = page.Locator("[data-host='localhost']");
             await Expect(host.Locator("[data-testid=host-status]")).ToHaveTextAsync(new Regex("online", RegexOptions.IgnoreCase), new() { Timeout = 30_000, IgnoreCase = true });
         }
@@ -109,6 +110,7 @@ public sealed class DemoVmTests
         await Expect(page).ToHaveURLAsync(new Regex("/account/login", RegexOptions.IgnoreCase));
         await FillLoginAsync(page, portal.AdminUser, portal.AdminPassword);
         await Expect(page).Not.ToHaveURLAsync(new Regex("/account/login", RegexOptions.IgnoreCase));
+        await page.WaitUntilInteractiveAsync();
     }
 
     internal static async Task FillLoginAsync(IPage page, string user, string password)

@@ -31,6 +31,7 @@ public sealed class NetworkTests
             await Expect(page).Not.ToHaveURLAsync(new Regex("/account/login", RegexOptions.IgnoreCase));
 
             await page.GotoAsync(portal.BaseUrl + "/networks/new");
+            await page.WaitUntilInteractiveAsync();
             // The only host is chosen by itself once the page is live.
             await Expect(page.Locator("[data-testid=network-review]")).ToBeEnabledAsync(new() { Timeout = 30_000 });
             await FillAsync(page, "network-name-input", name);
@@ -46,6 +47,7 @@ public sealed class NetworkTests
             await Expect(page).ToHaveURLAsync(new Regex($"/networks/[0-9a-f-]+/{name}$"), new() { Timeout = 30_000 });
 
             await page.GotoAsync(portal.BaseUrl + "/networks");
+            await page.WaitUntilInteractiveAsync();
             var row = page.Locator($"tr[data-network='{name}']");
             await Expect(row.Locator("[data-testid=network-state]")).ToHaveAttributeAsync("data-state", "active", SoonAttribute);
             Assert.Equal("yes", (await Virsh.RunAsync("net-info", name)).Split('\n')

@@ -36,6 +36,7 @@ public sealed class SnapshotTests
             var link = page.Locator($"[data-vm='{name}'] [data-testid=vm-name]");
             await Expect(link).ToBeVisibleAsync(Visible);
             await page.GotoAsync(portal.BaseUrl + "/" + (await link.GetAttributeAsync("href"))!.TrimStart('/'));
+            await page.WaitUntilInteractiveAsync();
             // The tabs switch once the circuit is live, which is when the page enables its buttons.
             await Expect(page.Locator("[data-testid=vm-delete]")).ToBeEnabledAsync(new() { Timeout = 30_000 });
             await page.Locator(".mud-tab", new() { HasText = "Snapshots" }).ClickAsync();

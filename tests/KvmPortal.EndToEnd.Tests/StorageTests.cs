@@ -33,6 +33,7 @@ public sealed class StorageTests
             await Expect(page).Not.ToHaveURLAsync(new Regex("/account/login", RegexOptions.IgnoreCase));
 
             await page.GotoAsync(portal.BaseUrl + "/storage");
+            await page.WaitUntilInteractiveAsync();
             // The first host is chosen once the circuit is live; its pools include libvirt's default one or none at all.
             var newPool = page.Locator("[data-testid=pool-new]");
             await Expect(newPool).ToBeEnabledAsync(new() { Timeout = 30_000 });
