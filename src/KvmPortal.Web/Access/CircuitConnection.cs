@@ -1,3 +1,4 @@
+using KvmPortal.Web.Audit;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 
 namespace KvmPortal.Web.Access;
@@ -24,13 +25,13 @@ internal sealed class CircuitConnectionHandler(CircuitConnection connection, IHt
 {
     public override Task OnCircuitOpenedAsync(Circuit circuit, CancellationToken cancellationToken)
     {
-        connection.Opened(http.HttpContext?.Connection.RemoteIpAddress?.ToString());
+        connection.Opened(http.HttpContext is { } context ? SourceAddress.Of(context) : null);
         return Task.CompletedTask;
     }
 
     public override Task OnConnectionUpAsync(Circuit circuit, CancellationToken cancellationToken)
     {
-        connection.Opened(http.HttpContext?.Connection.RemoteIpAddress?.ToString());
+        connection.Opened(http.HttpContext is { } context ? SourceAddress.Of(context) : null);
         return Task.CompletedTask;
     }
 }

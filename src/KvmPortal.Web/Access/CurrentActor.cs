@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using KvmPortal.Web.Audit;
 using Microsoft.AspNetCore.Components.Authorization;
 
 namespace KvmPortal.Web.Access;
@@ -20,7 +21,7 @@ internal sealed class CurrentActor(
         if (!circuit.IsCircuit && http.HttpContext is { } context)
         {
             user = context.User;
-            sourceIp = context.Connection.RemoteIpAddress?.ToString();
+            sourceIp = SourceAddress.Of(context);
         }
         else
         {

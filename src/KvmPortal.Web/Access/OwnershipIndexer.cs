@@ -63,6 +63,7 @@ internal sealed class OwnershipIndexer(
         if (unseen.Count == 0)
             return;
         var indexed = await index.GetAllAsync(cancellationToken);
+        IReadOnlyDictionary<Guid, string>? teamNames = null; // read once, when the first tag needs it
         foreach (var vm in unseen)
         {
             if (indexed.ContainsKey(vm))
@@ -72,7 +73,7 @@ internal sealed class OwnershipIndexer(
             }
             try
             {
-                if (await tags.GetAsync(vm, cancellationToken) is { } tag && await FindTeamAsync(tag, cancellationToken) is { } team)
+                if (await tags.GetAsync(vm, cancellationToken) is { } tag && FindTeam(tag, teamNames ??= await teams.GetNamesAsync(cancellationToken)) is { } team)
                 {
                     await index.SetAsync(vm, team, cancellationToken);
                     logger.LogInformation("Indexed VM {Vm} on host {Host} as owned by team {Team} from its metadata", vm.Uuid, vm.HostId, tag.TeamName);
@@ -87,11 +88,8 @@ internal sealed class OwnershipIndexer(
         }
     }
 
-    private async Task<Guid?> FindTeamAsync(VmOwnerTag tag, CancellationToken cancellationToken)
-    {
-        var names = await teams.GetNamesAsync(cancellationToken);
-        if (names.ContainsKey(tag.TeamId))
-            return tag.TeamId;
-        return names.Where(t => string.Equals(t.Value, tag.TeamName, StringComparison.Ordinal)).Select(t => (Guid?)t.Key).FirstOrDefault();
-    }
+    private static Guid? FindTeam(VmOwnerTag tag, IReadOnlyDictionary<Guid, string> names) =>
+        names.ContainsKey(tag.TeamId)
+            ? tag.TeamId
+            : names.Where(t => string.Equals(t.Value, tag.TeamName, StringComparison.Ordinal)).Select(t => (Guid?)t.Key).FirstOrDefault();
 }

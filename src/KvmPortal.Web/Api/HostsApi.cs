@@ -16,10 +16,10 @@ public static class HostsApi
 
         hosts.MapGet("/", async (IInventory inventory, ApiAccess access, CancellationToken ct) =>
         {
-            var visible = new List<HostInfo>();
-            foreach (var host in inventory.Current.Hosts.Values.OrderBy(h => h.Name, StringComparer.OrdinalIgnoreCase))
-                if (await access.AllowedAsync(PortalAction.ViewHosts, AccessTarget.Host(host.Id), ct))
-                    visible.Add(host);
+            // Seeing hosts does not depend on the host (AccessRules): one decision serves the whole list.
+            List<HostInfo> visible = await access.AllowedAsync(PortalAction.ViewHosts, AccessTarget.Global, ct)
+                ? [.. inventory.Current.Hosts.Values.OrderBy(h => h.Name, StringComparer.OrdinalIgnoreCase)]
+                : [];
             return TypedResults.Ok(visible);
         });
 

@@ -13,11 +13,11 @@ public static class NetworksApi
 
         networks.MapGet("/", async (IInventory inventory, ApiAccess access, CancellationToken ct) =>
         {
-            var visible = new List<NetworkInfo>();
-            foreach (var hostNetworks in inventory.Current.Networks.Values.GroupBy(n => n.HostId))
-                if (await access.AllowedAsync(PortalAction.ViewNetworks, AccessTarget.Host(hostNetworks.Key), ct))
-                    visible.AddRange(hostNetworks);
-            return TypedResults.Ok(visible.OrderBy(n => n.Name, StringComparer.Ordinal).ToList());
+            // Seeing networks does not depend on the host (AccessRules): one decision serves the whole list.
+            List<NetworkInfo> visible = await access.AllowedAsync(PortalAction.ViewNetworks, AccessTarget.Global, ct)
+                ? [.. inventory.Current.Networks.Values.OrderBy(n => n.Name, StringComparer.Ordinal)]
+                : [];
+            return TypedResults.Ok(visible);
         });
 
         var host = networks.MapGroup("/{hostId}").AddEndpointFilter(StorageApi.RequireKnownHost);

@@ -39,7 +39,6 @@ public static class ConsoleProxyEndpoints
         {
             var endpoint = await locator.LocateVncAsync(new VmKey(target.HostId, target.DomainUuid), aborted);
             server = await ConnectAsync(endpoint, aborted);
-            await RfbHandshake.ConnectToServerAsync(server, endpoint.Password, aborted).WaitAsync(ConnectTimeout, aborted);
         }
         catch (Exception e) when (e is HypervisorException or RfbHandshakeException or SocketException or IOException or TimeoutException)
         {
@@ -86,21 +85,35 @@ public static class ConsoleProxyEndpoints
 
     private static ILogger Logger(ILoggerFactory loggers) => loggers.CreateLogger(typeof(ConsoleProxyEndpoints).FullName!);
 
+    /// <summary>
+    /// The VM's VNC server, connected and past its handshake (the proxy authenticates itself) within
+    /// <see cref="ConnectTimeout"/>; nothing is left open when that fails.
+    /// </summary>
     private static async Task<Stream> ConnectAsync(VncEndpoint endpoint, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ConnectTimeout);
-        Socket socket;
-        if (endpoint.SocketPath is { } path)
+        Socket socket = endpoint.SocketPath is not null
+            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
+            : new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        Stream? stream = null;
+        try
         {
-            socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), timeout.Token);
+            if (endpoint.SocketPath is { } path)
+                await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), timeout.Token);
+            else
+                await socket.ConnectAsync(endpoint.Address!, endpoint.Port, timeout.Token);
+            stream = new NetworkStream(socket, ownsSocket: true);
+            await RfbHandshake.ConnectToServerAsync(stream, endpoint.Password, timeout.Token);
+            return stream;
         }
-        else
+        catch (Exception e)
         {
-            socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            await socket.ConnectAsync(endpoint.Address!, endpoint.Port, timeout.Token);
+            if (stream is not null) await stream.DisposeAsync();
+            else socket.Dispose();
+            if (e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
+                throw new TimeoutException($"The VNC server did not answer within {ConnectTimeout.TotalSeconds:0} s.");
+            throw;
         }
-        return new NetworkStream(socket, ownsSocket: true);
     }
 }
