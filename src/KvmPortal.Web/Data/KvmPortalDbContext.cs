@@ -1,3 +1,4 @@
+using KvmPortal.Web.Data.Usage;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -22,6 +23,20 @@ public sealed class KvmPortalDbContext(DbContextOptions<KvmPortalDbContext> opti
     public DbSet<VmOwnershipRecord> VmOwnership => Set<VmOwnershipRecord>();
 
     public DbSet<AuditRecord> AuditLog => Set<AuditRecord>();
+
+    public DbSet<VmSampleRecord> VmSamples => Set<VmSampleRecord>();
+
+    public DbSet<HostSampleRecord> HostSamples => Set<HostSampleRecord>();
+
+    public DbSet<VmUsage5mRecord> VmUsage5m => Set<VmUsage5mRecord>();
+
+    public DbSet<VmUsage1hRecord> VmUsage1h => Set<VmUsage1hRecord>();
+
+    public DbSet<HostUsage5mRecord> HostUsage5m => Set<HostUsage5mRecord>();
+
+    public DbSet<HostUsage1hRecord> HostUsage1h => Set<HostUsage1hRecord>();
+
+    public DbSet<UsageVmRecord> UsageVms => Set<UsageVmRecord>();
 
     /// <summary>The Data Protection key ring, shared by every instance (see AddKvmPortalDataProtection).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -8,4 +8,12 @@ public sealed class TeamRecord
     public Guid Id { get; set; }
     public required string Name { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+
+    // Quotas (issue 8), counted on allocation; null is "no limit".
+    public int? MaxVcpus { get; set; }
+    public long? MaxMemoryMib { get; set; }
+    public long? MaxDiskGib { get; set; }
+    public int? MaxVms { get; set; }
+    /// <summary>Count vCPUs and memory of running VMs only (checked when starting), instead of every VM defined.</summary>
+    public bool QuotaCountsRunningOnly { get; set; }
 }

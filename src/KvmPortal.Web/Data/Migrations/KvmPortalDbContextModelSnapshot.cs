@@ -419,10 +419,25 @@ namespace KvmPortal.Web.Data.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<long?>("MaxDiskGib")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("MaxMemoryMib")
+                        .HasColumnType("bigint");
+
+                    b.Property<int?>("MaxVcpus")
+                        .HasColumnType("integer");
+
+                    b.Property<int?>("MaxVms")
+                        .HasColumnType("integer");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
+
+                    b.Property<bool>("QuotaCountsRunningOnly")
+                        .HasColumnType("boolean");
 
                     b.HasKey("Id");
 
@@ -430,6 +445,365 @@ namespace KvmPortal.Web.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("Teams", (string)null);
+                });
+
+            modelBuilder.Entity("KvmPortal.Web.Data.Usage.HostSampleRecord", b =>
+                {
+                    b.Property<Guid>("HostId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("SampledAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("CpuBusyNs")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CpuTotalNs")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Cpus")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("IntervalSeconds")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("MemoryTotalKib")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("MemoryUsedKib")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("HostId", "SampledAt");
+
+                    b.ToTable("HostSamples", (string)null);
+                });
+
+            modelBuilder.Entity("KvmPortal.Web.Data.Usage.HostUsage1hRecord", b =>
+                {
+                    b.Property<Guid>("HostId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("BucketStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("CpuBusyNs")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("CpuPercentPeak")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("CpuTotalNs")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("MemoryTotalKib")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("MemoryUsedKibPeak")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("MemoryUsedKibSeconds")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("Samples")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("Seconds")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("HostId", "BucketStart");
+
+                    b.HasIndex("BucketStart");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("BucketStart"), "brin");
+
+                    b.ToTable("HostUsage1h", (string)null);
+                });
+
+            modelBuilder.Entity("KvmPortal.Web.Data.Usage.HostUsage5mRecord", b =>
+                {
+                    b.Property<Guid>("HostId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("BucketStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("CpuBusyNs")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("CpuPercentPeak")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("CpuTotalNs")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("MemoryTotalKib")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("MemoryUsedKibPeak")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("MemoryUsedKibSeconds")
+                        .HasColumnType("double precision");
+
+                    b.Property<int>("Samples")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("Seconds")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("HostId", "BucketStart");
+
+                    b.HasIndex("BucketStart");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("BucketStart"), "brin");
+
+                    b.ToTable("HostUsage5m", (string)null);
+                });
+
+            modelBuilder.Entity("KvmPortal.Web.Data.Usage.UsageVmRecord", b =>
+                {
+                    b.Property<Guid>("VmUuid")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("FirstSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("HostId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("LastSeenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<Guid?>("TeamId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("VmUuid");
+
+                    b.HasIndex("TeamId");
+
+                    b.ToTable("UsageVms", (string)null);
+                });
+
+            modelBuilder.Entity("KvmPortal.Web.Data.Usage.VmSampleRecord", b =>
+                {
+                    b.Property<Guid>("VmUuid")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("SampledAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("CpuTimeNs")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("DiskAllocationBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("DiskCapacityBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("DiskReadBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("DiskReadRequests")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("DiskWriteBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("DiskWriteRequests")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("HostId")
+                        .HasColumnType("uuid");
+
+                    b.Property<double>("IntervalSeconds")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("MemoryKib")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("MemoryUsedKib")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("NetRxBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("NetTxBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid?>("TeamId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Vcpus")
+                        .HasColumnType("integer");
+
+                    b.HasKey("VmUuid", "SampledAt");
+
+                    b.ToTable("VmSamples", (string)null);
+                });
+
+            modelBuilder.Entity("KvmPortal.Web.Data.Usage.VmUsage1hRecord", b =>
+                {
+                    b.Property<Guid>("VmUuid")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("BucketStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<double>("CpuPercentPeak")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("CpuTimeNs")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("DiskAllocationBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("DiskCapacityBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("DiskReadBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("DiskReadRequests")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("DiskWriteBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("DiskWriteRequests")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("HostId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("MemoryKibPeak")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("MemoryKibSeconds")
+                        .HasColumnType("double precision");
+
+                    b.Property<long?>("MemoryUsedKibPeak")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("MemoryUsedKibSeconds")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("MemoryUsedSeconds")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("NetRxBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("NetTxBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Samples")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("Seconds")
+                        .HasColumnType("double precision");
+
+                    b.Property<Guid?>("TeamId")
+                        .HasColumnType("uuid");
+
+                    b.Property<double>("VcpuSeconds")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("VmUuid", "BucketStart");
+
+                    b.HasIndex("BucketStart");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("BucketStart"), "brin");
+
+                    b.HasIndex("TeamId", "BucketStart");
+
+                    b.ToTable("VmUsage1h", (string)null);
+                });
+
+            modelBuilder.Entity("KvmPortal.Web.Data.Usage.VmUsage5mRecord", b =>
+                {
+                    b.Property<Guid>("VmUuid")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("BucketStart")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<double>("CpuPercentPeak")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("CpuTimeNs")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("DiskAllocationBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("DiskCapacityBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("DiskReadBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("DiskReadRequests")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("DiskWriteBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("DiskWriteRequests")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("HostId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("MemoryKibPeak")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("MemoryKibSeconds")
+                        .HasColumnType("double precision");
+
+                    b.Property<long?>("MemoryUsedKibPeak")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("MemoryUsedKibSeconds")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("MemoryUsedSeconds")
+                        .HasColumnType("double precision");
+
+                    b.Property<long>("NetRxBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("NetTxBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Samples")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("Seconds")
+                        .HasColumnType("double precision");
+
+                    b.Property<Guid?>("TeamId")
+                        .HasColumnType("uuid");
+
+                    b.Property<double>("VcpuSeconds")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("VmUuid", "BucketStart");
+
+                    b.HasIndex("BucketStart");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("BucketStart"), "brin");
+
+                    b.HasIndex("TeamId", "BucketStart");
+
+                    b.ToTable("VmUsage5m", (string)null);
                 });
 
             modelBuilder.Entity("KvmPortal.Web.Data.VmOwnershipRecord", b =>
