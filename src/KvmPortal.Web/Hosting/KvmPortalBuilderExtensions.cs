@@ -29,6 +29,7 @@ public static class KvmPortalBuilderExtensions
         builder.Services.AddKvmPortalRateLimiting();
         builder.Services.AddKvmPortalHypervisor();
         builder.Services.AddKvmPortalConsoles();
+        builder.Services.AddKvmPortalUsage();
         builder.Services.AddKvmPortalAccess();
         builder.Services.AddKvmPortalApi();
         builder.Services.AddKvmPortalUi();
