@@ -2,6 +2,7 @@ using KvmPortal.Hypervisor;
 using KvmPortal.Hypervisor.Vms;
 using KvmPortal.Hypervisor.Vms.Create;
 using KvmPortal.Hypervisor.Vms.Edit;
+using KvmPortal.Web.Audit;
 using KvmPortal.Web.Components.Pages.Vms.Edit;
 using KvmPortal.Web.Tests.Fakes;
 
@@ -49,7 +50,7 @@ public sealed class VmEditViewModelTests
 
         model.EditedXml = editing.PersistentXml.Replace("web1", "web2");
         Assert.True(model.XmlChanged);
-        Assert.Equal([DiffKind.Same, DiffKind.Removed, DiffKind.Added, DiffKind.Same], model.XmlDiff().Select(l => l.Kind));
+        Assert.Equal([DiffKind.Unchanged, DiffKind.Removed, DiffKind.Added, DiffKind.Unchanged], model.XmlDiff().Select(l => l.Kind));
 
         editing.Failure = new HypervisorException("The XML of web1 was refused.", "XML error: element 'nam' unexpected");
         Assert.False(await model.SaveXmlAsync());
@@ -80,7 +81,7 @@ public sealed class VmEditViewModelTests
     [Fact]
     public void Line_diff_marks_only_the_changed_lines()
     {
-        var diff = LineDiff.Compute("a\nb\nc\nd", "a\nc\nx\nd\ne");
+        var diff = LineDiff.Compare("a\nb\nc\nd", "a\nc\nx\nd\ne");
 
         Assert.Equal(["  a", "- b", "  c", "+ x", "  d", "+ e"],
             diff.Select(l => (l.Kind switch { DiffKind.Added => "+ ", DiffKind.Removed => "- ", _ => "  " }) + l.Text));

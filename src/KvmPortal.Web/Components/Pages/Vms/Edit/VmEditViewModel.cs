@@ -3,6 +3,7 @@ using KvmPortal.Hypervisor;
 using KvmPortal.Hypervisor.Vms;
 using KvmPortal.Hypervisor.Vms.Create;
 using KvmPortal.Hypervisor.Vms.Edit;
+using KvmPortal.Web.Audit;
 
 namespace KvmPortal.Web.Components.Pages.Vms.Edit;
 
@@ -128,7 +129,7 @@ public sealed class VmEditViewModel(IVmEditing editing, VmKey key)
         });
     }
 
-    public IReadOnlyList<DiffLine> XmlDiff() => LineDiff.Compute(OriginalXml, EditedXml);
+    public IReadOnlyList<DiffLine> XmlDiff() => LineDiff.Compare(OriginalXml, EditedXml);
 
     /// <summary>Replaces the definition; libvirt's refusal is kept in <see cref="XmlError"/> next to the editor.</summary>
     public async Task<bool> SaveXmlAsync(CancellationToken cancellationToken = default)
