@@ -6,8 +6,14 @@ using Microsoft.AspNetCore.Authentication;
 
 namespace KvmPortal.Web.Consoles;
 
-/// <summary>A console connection that passed every check: who, and what the ticket (narrowed by today's grants) allows.</summary>
-internal sealed record ConsoleAdmission(string UserId, string UserName, ConsoleTarget Target);
+/// <summary>
+/// A console connection that passed every check: who, and what the ticket (narrowed by today's grants) allows. It
+/// holds one of the user's console slots until disposed, when the connection ends.
+/// </summary>
+internal sealed record ConsoleAdmission(string UserId, string UserName, ConsoleTarget Target, IDisposable Slot) : IDisposable
+{
+    public void Dispose() => Slot.Dispose();
+}
 
 /// <summary>
 /// What every console WebSocket must pass before anything is opened, whatever the kind: a WebSocket request, a
@@ -55,12 +61,12 @@ internal sealed class ConsoleGatekeeper(ConsoleTickets tickets, ConsoleSessions 
         }
         var target = ticketTarget with { Mode = mode };
 
-        if (sessions.IsAtLimit(userId))
+        if (sessions.TryTakeSlot(userId) is not { } slot)
         {
             logger.LogWarning("Console refused for user {User}: too many open consoles", userId);
             return await RefuseAsync(context, userId, target, "too many open consoles", StatusCodes.Status429TooManyRequests);
         }
-        return new ConsoleAdmission(userId, context.User.Identity?.Name ?? userId, target);
+        return new ConsoleAdmission(userId, context.User.Identity?.Name ?? userId, target, slot);
     }
 
     /// <summary>The target was admitted but could not be reached (VM gone, no VNC, handshake failed): 502, audited.</summary>

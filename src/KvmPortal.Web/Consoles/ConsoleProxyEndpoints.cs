@@ -32,6 +32,7 @@ public static class ConsoleProxyEndpoints
         var aborted = context.RequestAborted;
         if (await gatekeeper.AdmitAsync(context, ConsoleKind.Vnc) is not { } admission)
             return;
+        using var _ = admission; // frees the console slot when the connection ends
         var target = admission.Target;
 
         Stream server;
@@ -62,6 +63,7 @@ public static class ConsoleProxyEndpoints
         var logger = Logger(loggers);
         if (await gatekeeper.AdmitAsync(context, ConsoleKind.Serial) is not { } admission)
             return;
+        using var _ = admission; // frees the console slot when the connection ends
         var target = admission.Target;
         var device = context.Request.Query["device"].ToString() is { Length: > 0 } alias ? alias : null;
 

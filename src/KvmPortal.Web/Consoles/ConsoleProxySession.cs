@@ -16,7 +16,7 @@ internal static class ConsoleProxySession
     public static async Task RunAsync(HttpContext context, ConsoleAdmission admission, ConsoleSessions sessions, IInventory inventory,
         ILogger logger, Func<Stream, RelayCounters, CancellationToken, Task<string>> relay)
     {
-        var (userId, userName, target) = admission;
+        var (userId, userName, target, _) = admission;
         var accept = new WebSocketAcceptContext { SubProtocol = context.WebSockets.WebSocketRequestedProtocols.Contains("binary") ? "binary" : null };
         var socket = await context.WebSockets.AcceptWebSocketAsync(accept);
         await using var client = WebSocketStream.Create(socket, WebSocketMessageType.Binary, ownsWebSocket: true);

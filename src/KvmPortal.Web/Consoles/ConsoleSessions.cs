@@ -45,14 +45,47 @@ public sealed class ConsoleSessions(IDbContextFactory<KvmPortalDbContext> contex
     ConsoleAudit audit)
 {
     private readonly ConcurrentDictionary<Guid, LiveConsoleSession> _open = new();
+    private readonly Dictionary<string, int> _slotsTaken = [];
+    private readonly Lock _slotGate = new();
 
     /// <summary>Raised when a session opens or ends.</summary>
     public event Action? Changed;
 
     public IReadOnlyList<LiveConsoleSession> Open => _open.Values.OrderBy(s => s.StartedAt).ToList();
 
-    public bool IsAtLimit(string userId) =>
-        _open.Values.Count(s => s.Record.UserId == userId) >= options.Value.MaxSessionsPerUser;
+    /// <summary>
+    /// Takes one of the user's console slots, held until the returned slot is disposed; null when all are taken.
+    /// Admission takes the slot and the endpoint holds it until the session ends, so two connections racing for
+    /// the user's last slot cannot both get it (checking the open sessions first and opening later could).
+    /// </summary>
+    public IDisposable? TryTakeSlot(string userId)
+    {
+        lock (_slotGate)
+        {
+            var taken = _slotsTaken.GetValueOrDefault(userId);
+            if (taken >= options.Value.MaxSessionsPerUser) return null;
+            _slotsTaken[userId] = taken + 1;
+        }
+        return new Slot(this, userId);
+    }
+
+    private void ReleaseSlot(string userId)
+    {
+        lock (_slotGate)
+        {
+            if (--_slotsTaken[userId] == 0) _slotsTaken.Remove(userId);
+        }
+    }
+
+    private sealed class Slot(ConsoleSessions owner, string userId) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0) owner.ReleaseSlot(userId);
+        }
+    }
 
     public async Task<LiveConsoleSession> StartAsync(string userId, string userName, ConsoleTarget target, string vmName,
         RelayCounters counters, CancellationToken cancellationToken)
