@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using KvmPortal.Web.Access;
 using KvmPortal.Web.Data;
@@ -46,7 +47,7 @@ public sealed class ConsoleTickets(
 
     private async Task<string> StoreAsync(string userId, ConsoleTarget target, CancellationToken cancellationToken)
     {
-        var token = Base64UrlEncode(RandomNumberGenerator.GetBytes(32));
+        var token = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
         var now = clock.GetUtcNow();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         db.ConsoleTickets.Add(new ConsoleTicketRecord
@@ -94,7 +95,4 @@ public sealed class ConsoleTickets(
     }
 
     private static byte[] Hash(string token) => SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(token));
-
-    private static string Base64UrlEncode(byte[] bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

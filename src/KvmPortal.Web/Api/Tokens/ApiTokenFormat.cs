@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 
 namespace KvmPortal.Web.Api.Tokens;
@@ -17,11 +18,11 @@ public static class ApiTokenFormat
     public const string Marker = "kvp";
     public const int PrefixLength = 10;
     private const int SecretBytes = 32;
-    private static readonly int SecretLength = Base64UrlLength(SecretBytes);
+    private static readonly int SecretLength = Base64Url.GetEncodedLength(SecretBytes);
 
     public static IssuedToken NewToken() =>
         new(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(PrefixLength / 2)),
-            Base64Url(RandomNumberGenerator.GetBytes(SecretBytes)));
+            Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(SecretBytes)));
 
     /// <summary>The parts of a well-formed token, or null for anything else (no exception for bad input).</summary>
     public static IssuedToken? Parse(string? token)
@@ -38,8 +39,4 @@ public static class ApiTokenFormat
     public static byte[] Hash(string secret) => SHA256.HashData(System.Text.Encoding.ASCII.GetBytes(secret));
 
     private static bool IsBase64UrlCharacter(char c) => char.IsAsciiLetterOrDigit(c) || c is '-' or '_';
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    private static int Base64UrlLength(int bytes) => (bytes * 4 + 2) / 3;
 }
