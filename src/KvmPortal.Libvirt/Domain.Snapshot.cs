@@ -32,6 +32,9 @@ public sealed unsafe partial class Domain
         }
     }
 
+    /// <summary>The current snapshot (virDomainSnapshotCurrent), or null when the domain has none.</summary>
+    public DomainSnapshot? GetCurrentSnapshot() => DomainSnapshot.WrapOrNone(NativeMethods.virDomainSnapshotCurrent(_handle, 0));
+
     /// <summary>Looks a snapshot up by name; a missing one throws with <see cref="ErrorCode.NoDomainSnapshot"/>.</summary>
     public DomainSnapshot LookupSnapshotByName(string name) =>
         DomainSnapshot.Wrap(NativeMethods.virDomainSnapshotLookupByName(_handle, name, 0));

@@ -23,12 +23,14 @@ public sealed class DomainSnapshot : IDisposable
     }
 
     /// <summary>The parent snapshot; null for a root.</summary>
-    public DomainSnapshot? GetParent()
+    public DomainSnapshot? GetParent() => WrapOrNone(NativeMethods.virDomainSnapshotGetParent(_handle, 0));
+
+    /// <summary>The snapshot a call returned, or null when it failed because there is none (VIR_ERR_NO_DOMAIN_SNAPSHOT).</summary>
+    internal static DomainSnapshot? WrapOrNone(DomainSnapshotHandle handle)
     {
-        var parent = NativeMethods.virDomainSnapshotGetParent(_handle, 0);
-        if (!parent.IsInvalid) return new DomainSnapshot(parent);
+        if (!handle.IsInvalid) return new DomainSnapshot(handle);
         var error = LibvirtException.FromLastError();
-        parent.Dispose();
+        handle.Dispose();
         return error.ErrorCode == ErrorCode.NoDomainSnapshot ? null : throw error;
     }
 

@@ -17,6 +17,7 @@ public sealed class QemuSnapshotBindingTests
         try
         {
             var definition = XElement.Parse(domain.GetXmlDescription(DomainXmlFlags.Inactive));
+            Assert.Null(domain.GetCurrentSnapshot());
             using (domain.CreateSnapshot(Snapshot("root", null, definition), SnapshotCreateFlags.Redefine)) { }
             using (var child = domain.CreateSnapshot(Snapshot("child", "root", definition), SnapshotCreateFlags.Redefine | SnapshotCreateFlags.Current))
                 Assert.Equal("child", child.Name);
@@ -26,6 +27,7 @@ public sealed class QemuSnapshotBindingTests
             foreach (var snapshot in all) snapshot.Dispose();
             Assert.Equal(["root"], Names(domain.ListAllSnapshots(SnapshotListFlags.Roots)));
 
+            using (var current = domain.GetCurrentSnapshot()) Assert.Equal("child", current?.Name);
             using (var child = domain.LookupSnapshotByName("child"))
             {
                 Assert.True(child.IsCurrent);

@@ -14,7 +14,9 @@ internal sealed class SnapshotOperations(HostManager hosts, IInventory inventory
             var snapshots = domain.ListAllSnapshots(SnapshotListFlags.Topological);
             try
             {
-                return snapshots.Select(s => SnapshotXml.Read(s.GetXmlDescription(), s.IsCurrent)).ToList();
+                string? current;
+                using (var currentSnapshot = domain.GetCurrentSnapshot()) current = currentSnapshot?.Name;
+                return snapshots.Select(s => SnapshotXml.Read(s.GetXmlDescription(), s.Name == current)).ToList();
             }
             finally
             {

@@ -27,6 +27,10 @@ internal static partial class NativeMethods
     [LibraryImport(Library, EntryPoint = "virDomainSnapshotGetXMLDesc", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial string? virDomainSnapshotGetXMLDesc(DomainSnapshotHandle snapshot, uint flags);
 
+    // NULL with VIR_ERR_NO_DOMAIN_SNAPSHOT when the domain has no current snapshot
+    [LibraryImport(Library, EntryPoint = "virDomainSnapshotCurrent")]
+    internal static partial DomainSnapshotHandle virDomainSnapshotCurrent(DomainHandle domain, uint flags);
+
     [LibraryImport(Library, EntryPoint = "virDomainSnapshotIsCurrent")]
     internal static partial int virDomainSnapshotIsCurrent(DomainSnapshotHandle snapshot, uint flags);
 
