@@ -1,4 +1,5 @@
 using KvmPortal.Hypervisor.Consoles;
+using KvmPortal.Hypervisor.Vms;
 
 namespace KvmPortal.Web.Consoles;
 
@@ -7,12 +8,15 @@ namespace KvmPortal.Web.Consoles;
 /// one client hold a console, yet several people (e.g. a view-only observer) may watch it. A pump copies the
 /// guest's output to each viewer; whoever may type writes straight to the guest.
 /// </summary>
-internal sealed class SharedSerialConsole(SerialConsole console, SerialConsoleHub hub)
+internal sealed class SharedSerialConsole(SerialConsole console, SerialConsoleHub hub, (VmKey Vm, string Alias) key)
 {
     private readonly List<SerialConsoleViewer> _viewers = [];
     private readonly CancellationTokenSource _stop = new();
     private Task _pump = Task.CompletedTask;
     private string? _endReason;
+
+    /// <summary>The VM and device alias the hub keeps it under.</summary>
+    public (VmKey Vm, string Alias) Key { get; } = key;
 
     public SerialDevice Device => console.Device;
 
