@@ -25,19 +25,17 @@ public sealed class VmOwnershipIndex(IDbContextFactory<KvmPortalDbContext> conte
     /// <summary>Sets the VM's team; null makes it unowned.</summary>
     public async Task SetAsync(VmKey vm, Guid? team, CancellationToken cancellationToken = default)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         if (team is null)
         {
             await RemoveAsync(vm, cancellationToken);
             return;
         }
-        var updated = await db.VmOwnership.Where(o => o.HostId == vm.HostId && o.VmUuid == vm.Uuid)
-            .ExecuteUpdateAsync(s => s.SetProperty(o => o.TeamId, team.Value), cancellationToken);
-        if (updated == 0)
-        {
-            db.VmOwnership.Add(new VmOwnershipRecord { HostId = vm.HostId, VmUuid = vm.Uuid, TeamId = team.Value });
-            await db.SaveChangesAsync(cancellationToken);
-        }
+        // One upsert: two writers racing (the indexer and an assignment) cannot both insert.
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await db.Database.ExecuteSqlInterpolatedAsync($"""
+            INSERT INTO "VmOwnership" ("HostId", "VmUuid", "TeamId") VALUES ({vm.HostId}, {vm.Uuid}, {team.Value})
+            ON CONFLICT ("HostId", "VmUuid") DO UPDATE SET "TeamId" = excluded."TeamId"
+            """, cancellationToken);
     }
 
     public async Task RemoveAsync(VmKey vm, CancellationToken cancellationToken = default)
