@@ -40,6 +40,29 @@ public sealed class ReconnectTests
     }
 
     [Fact]
+    public async Task WhenTheDaemonRestartsTheHostGoesOfflineWithTheReasonAndComesBackWithTheDaemonsState()
+    {
+        using var daemon = new PrivateLibvirtd();
+        await using var hypervisor = new HypervisorHarness();
+        var host = hypervisor.Attach(daemon.TestDriverUri);
+        var online = await hypervisor.Live.WaitForVmAsync(host, "test", vm => vm.State == VmState.Running, "running");
+        await hypervisor.Vms.ExecuteAsync(online.Vm(host, "test").Key, VmAction.Pause);
+        await hypervisor.Live.WaitForVmAsync(host, "test", vm => vm.State == VmState.Paused, "paused");
+
+        daemon.Stop();
+        var offline = await hypervisor.Live.WaitForHostAsync(host, HostStatus.Offline);
+        Assert.Equal(HostOfflineReason.ClosedByHost, offline.Hosts[host.Id].OfflineReason);
+        Assert.Equal(VmState.Unknown, offline.Vm(host, "test").State);
+        var refused = await Assert.ThrowsAsync<HypervisorException>(() => hypervisor.Vms.ExecuteAsync(online.Vm(host, "test").Key, VmAction.Resume));
+        Assert.Equal(HypervisorErrorKind.HostOffline, refused.Kind);
+
+        // The test driver starts afresh: the paused guest is running again, and the inventory must say so.
+        daemon.Start();
+        await hypervisor.Live.WaitForHostAsync(host, HostStatus.Online);
+        await hypervisor.Live.WaitForVmAsync(host, "test", vm => vm.State == VmState.Running, "running after the restart");
+    }
+
+    [Fact]
     public async Task AFrozenHostIsDroppedByKeepalive()
     {
         using var relay = new LibvirtRelay();
