@@ -195,4 +195,48 @@ public sealed class VmListTests : BunitHarness
 
         Assert.Equal(0, Inventory.SubscriberCount);
     }
+
+    [Fact]
+    public void Five_thousand_VMs_render_one_page_and_the_pager_search_and_sort_work_over_all_of_them()
+    {
+        using var _ = new CultureScope("en");
+        var hosts = Enumerable.Range(0, 50).Select(h => Inventory.AddHost($"host{h:D2}")).ToList();
+        for (var i = 0; i < 5000; i++)
+            Inventory.AddVm(hosts[i % 50], $"vm{i:D4}", i % 3 == 0 ? VmState.ShutOff : VmState.Running);
+        var list = Context.Render<VmList>();
+
+        Assert.Equal(VmListViewModel.DefaultPageSize, list.FindAll("tr[data-vm]").Count);
+        Assert.Equal("vm0000", list.FindAll("tr[data-vm]")[0].GetAttribute("data-vm"));
+        Assert.Equal("1–50 of 5,000", list.Find("[data-testid=vm-range]").TextContent.Trim());
+
+        list.FindAll("[data-testid=vm-pages] button").Single(b => b.TextContent.Trim() == "2").Click();
+        Assert.Equal("vm0050", list.FindAll("tr[data-vm]")[0].GetAttribute("data-vm"));
+        Assert.Equal("51–100 of 5,000", list.Find("[data-testid=vm-range]").TextContent.Trim());
+
+        list.Find("[data-testid=sort-name]").Click(); // descending, and back to the first page
+        Assert.Equal("vm4999", list.FindAll("tr[data-vm]")[0].GetAttribute("data-vm"));
+
+        list.Find("input").Input("vm49"); // vm4900..vm4999: 100 matches, two pages
+        Assert.Equal("1–50 of 100", list.Find("[data-testid=vm-range]").TextContent.Trim());
+        list.Find("input").Input("vm4999");
+        Assert.Equal(["vm4999"], list.FindAll("tr[data-vm]").Select(r => r.GetAttribute("data-vm")));
+        Assert.Empty(list.FindAll("[data-testid=vm-range]"));
+    }
+
+    [Fact]
+    public void A_page_past_the_end_after_VMs_went_away_shows_the_last_page()
+    {
+        var model = new VmListViewModel { PageSize = 10 };
+        var rows = Enumerable.Range(0, 25).Select(i => new VmRow(null!, $"h{i}")).ToList();
+        model.GoToPage(2);
+        Assert.Equal((2, 3, 5, 20), Describe(model.PageOf(rows)));
+
+        Assert.Equal((1, 2, 5, 10), Describe(model.PageOf(rows[..15])));
+        Assert.Equal((0, 1, 0, 0), Describe(model.PageOf([])));
+
+        model.Search = "x"; // a new search starts at the first page
+        Assert.Equal(0, model.PageIndex);
+
+        static (int Index, int Count, int Rows, int First) Describe(VmPage page) => (page.Index, page.Count, page.Rows.Count, page.FirstRow);
+    }
 }

@@ -7,12 +7,47 @@ public enum VmSortColumn { Name, Host, State, VCpus, Memory, Cpu, Uptime }
 
 public sealed record VmRow(VmInfo Vm, string HostName);
 
-/// <summary>The VM list's search and sort over an inventory snapshot; no rendering involved.</summary>
+/// <summary>One page of the list: its rows, its 0-based index, how many pages and rows there are.</summary>
+public sealed record VmPage(IReadOnlyList<VmRow> Rows, int Index, int Count, int TotalRows, int FirstRow);
+
+/// <summary>
+/// The VM list's search, sort and paging over an inventory snapshot; no rendering involved. Only one page is
+/// rendered, so a render batch stays the same size with 50 VMs or 5,000.
+/// </summary>
 public sealed class VmListViewModel
 {
-    private readonly HashSet<VmKey> selected = [];
+    public const int DefaultPageSize = 50;
 
-    public string Search { get; set; } = "";
+    private readonly HashSet<VmKey> selected = [];
+    private string search = "";
+
+    /// <summary>A new search starts again at the first page.</summary>
+    public string Search
+    {
+        get => search;
+        set
+        {
+            if (value == search) return;
+            search = value ?? "";
+            PageIndex = 0;
+        }
+    }
+
+    public int PageSize { get; init; } = DefaultPageSize;
+
+    /// <summary>The page asked for (0-based); <see cref="PageOf"/> clamps it to the pages there are.</summary>
+    public int PageIndex { get; private set; }
+
+    public void GoToPage(int index) => PageIndex = Math.Max(0, index);
+
+    /// <summary>The current page of <paramref name="rows"/>; past the end (VMs went away) it is the last page.</summary>
+    public VmPage PageOf(IReadOnlyList<VmRow> rows)
+    {
+        var count = Math.Max(1, (rows.Count + PageSize - 1) / PageSize);
+        var index = Math.Min(PageIndex, count - 1);
+        var first = index * PageSize;
+        return new VmPage(rows.Skip(first).Take(PageSize).ToList(), index, count, rows.Count, first);
+    }
 
     public VmSortColumn SortColumn { get; private set; } = VmSortColumn.Name;
 
@@ -23,6 +58,7 @@ public sealed class VmListViewModel
     {
         SortDescending = column == SortColumn && !SortDescending;
         SortColumn = column;
+        PageIndex = 0;
     }
 
     /// <param name="visible">Which VMs the user may see; all when null.</param>
@@ -64,7 +100,7 @@ public sealed class VmListViewModel
             selected.Remove(vm);
     }
 
-    /// <summary>Whether all the rows shown are selected (false when none are shown).</summary>
+    /// <summary>Whether all the rows shown (the page) are selected (false when none are shown).</summary>
     public bool AllSelected(IReadOnlyList<VmRow> rows) => rows.Count > 0 && rows.All(r => selected.Contains(r.Vm.Key));
 
     public void SelectAll(IReadOnlyList<VmRow> rows, bool select)
