@@ -32,7 +32,10 @@ public sealed class UsageRollupJob(
     }
 
     /// <summary>One pass. False when another instance holds the job's lock or the database failed (logged, not thrown).</summary>
-    public async Task<bool> RunOnceAsync(CancellationToken cancellationToken)
+    public Task<bool> RunOnceAsync(CancellationToken cancellationToken) => RunAtAsync(clock.GetUtcNow(), cancellationToken);
+
+    /// <summary>One pass as if the time were <paramref name="now"/>.</summary>
+    internal async Task<bool> RunAtAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         try
         {
@@ -41,7 +44,7 @@ public sealed class UsageRollupJob(
             if (!await LockAsync(connection, "pg_try_advisory_lock", cancellationToken)) return false;
             try
             {
-                await RollUpAsync(connection, clock.GetUtcNow(), cancellationToken);
+                await RollUpAsync(connection, now, cancellationToken);
                 return true;
             }
             finally
