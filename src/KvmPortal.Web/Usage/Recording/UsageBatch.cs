@@ -5,6 +5,8 @@ namespace KvmPortal.Web.Usage.Recording;
 /// <summary>
 /// One interval of one host as a single NpgsqlBatch: the VM rows, the host row and the UsageVms upsert, sent in one
 /// round trip. The VM columns travel as arrays and are expanded by unnest, so 1,000 VMs are one statement, not 1,000.
+/// A VM's directory row is rewritten only when its host, name or team changed or its last-seen time is a minute old:
+/// rewriting 1,000 unchanged rows every 10 s would cost more than the samples themselves (and leave dead rows behind).
 /// Without an explicit transaction PostgreSQL runs a batch as one implicit transaction: all of it lands or none.
 /// </summary>
 public static class UsageBatch
@@ -34,6 +36,8 @@ public static class UsageBatch
         FROM unnest($3::uuid[], $4::text[], $5::uuid[]) AS v(uuid, name, team)
         ON CONFLICT ("VmUuid") DO UPDATE SET "HostId" = EXCLUDED."HostId", "Name" = EXCLUDED."Name",
             "TeamId" = EXCLUDED."TeamId", "LastSeenAt" = EXCLUDED."LastSeenAt"
+        WHERE "UsageVms"."LastSeenAt" < EXCLUDED."LastSeenAt" - interval '1 minute'
+            OR ("UsageVms"."HostId", "UsageVms"."Name", "UsageVms"."TeamId") IS DISTINCT FROM (EXCLUDED."HostId", EXCLUDED."Name", EXCLUDED."TeamId")
         """;
 
     public static NpgsqlBatch Create(UsageInterval interval)
