@@ -37,6 +37,7 @@ internal sealed class HostSession : IAsyncDisposable
     private HostStatus _status = HostStatus.Connecting;
     private DateTimeOffset _statusSince;
     private bool _detached;
+    private bool _nodeStatsUnsupported; // per connection: the test driver has no node memory stats
     private long _lastSampledTicks; // UTC ticks, read by the metrics off the session's loop
 
     public HostSession(
@@ -222,6 +223,7 @@ internal sealed class HostSession : IAsyncDisposable
 
     private void Synchronize(Connection connection)
     {
+        _nodeStatsUnsupported = false;
         _capabilities = CapabilitiesReader.Read(connection);
         var records = connection.GetAllDomainStats(SampledStats);
         var changes = Reconcile(connection, records, TransientDomains(connection));
@@ -265,12 +267,14 @@ internal sealed class HostSession : IAsyncDisposable
     /// <summary>The node's CPU and memory counters; null when the driver does not report them (test://).</summary>
     private HostResourceCounters? ReadHostCounters(Connection connection)
     {
+        if (_nodeStatsUnsupported) return null;
         try
         {
             return UsageSampleReader.ReadHost(_capabilities?.Cpus ?? 0, connection.GetNodeCpuStats(), connection.GetNodeMemoryStats());
         }
         catch (LibvirtException e) when (e.ErrorCode == ErrorCode.NoSupport)
         {
+            _nodeStatsUnsupported = true;
             return null;
         }
     }
