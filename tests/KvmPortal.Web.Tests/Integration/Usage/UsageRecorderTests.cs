@@ -108,6 +108,36 @@ public sealed class UsageRecorderTests(UsageDatabase database) : IClassFixture<U
     }
 
     [Fact]
+    public async Task TheBackgroundLoopRecordsAtMostOneSamplePerRecordInterval()
+    {
+        var host = Guid.NewGuid();
+        var vm = Guid.NewGuid();
+        await using var recorder = Recorder();
+        await recorder.Value.StartAsync(default);
+        try
+        {
+            foreach (var seconds in new[] { 0, 3, 10, 12, 20 })
+                recorder.Value.Accept(Sample(host, T0.AddSeconds(seconds), 1_000UL * (ulong)seconds, vm));
+
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (await database.ScalarAsync<long>("""SELECT count(*) FROM "VmSamples" WHERE "HostId" = $1""", host) < 3)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the recorder did not write three intervals within 30 s");
+                await Task.Delay(100);
+            }
+            await using var context = new Data.KvmPortalDbContext(database.Options);
+            var recorded = await context.Set<VmSampleRecord>().Where(s => s.HostId == host).OrderBy(s => s.SampledAt).ToListAsync();
+            Assert.Equal([T0, T0.AddSeconds(10), T0.AddSeconds(20)], recorded.Select(r => r.SampledAt));
+            Assert.Equal([0.0, 10.0, 10.0], recorded.Select(r => r.IntervalSeconds));
+            Assert.Equal([0L, 10_000L, 10_000L], recorded.Select(r => r.CpuTimeNs));
+        }
+        finally
+        {
+            await recorder.Value.StopAsync(default);
+        }
+    }
+
+    [Fact]
     public async Task AnUnreachableDatabaseDropsTheIntervalWithoutThrowing()
     {
         const string nowhere = "Host=127.0.0.1;Port=1;Username=nobody;Password=x;Database=none;Timeout=2";
