@@ -1,4 +1,5 @@
 using KvmPortal.Hypervisor.Inventory;
+using KvmPortal.Hypervisor.Usage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -9,18 +10,20 @@ internal sealed class HostManager(
     InventoryStore inventory,
     IOptions<HypervisorOptions> options,
     TimeProvider clock,
-    ILoggerFactory loggers) : IHostManager, IHostSampling, IAsyncDisposable
+    ILoggerFactory loggers,
+    IEnumerable<IUsageSampleSink>? usageSinks = null) : IHostManager, IHostSampling, IAsyncDisposable
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<Guid, HostSession> _sessions = [];
     private readonly ILogger _logger = loggers.CreateLogger<HostSession>();
+    private readonly IReadOnlyList<IUsageSampleSink> _usageSinks = [.. usageSinks ?? []];
 
     public void Attach(HostDefinition host)
     {
         lock (_gate)
         {
             if (_sessions.ContainsKey(host.Id)) return;
-            _sessions[host.Id] = new HostSession(host, inventory, options.Value, clock, _logger);
+            _sessions[host.Id] = new HostSession(host, inventory, options.Value, clock, _logger, _usageSinks);
         }
     }
 

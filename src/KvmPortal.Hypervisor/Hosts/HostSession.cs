@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Threading.Channels;
 using KvmPortal.Hypervisor.Inventory;
 using KvmPortal.Hypervisor.Networks;
+using KvmPortal.Hypervisor.Usage;
 using KvmPortal.Hypervisor.Vms;
 using KvmPortal.Libvirt;
 using Microsoft.Extensions.Logging;
@@ -16,13 +17,15 @@ namespace KvmPortal.Hypervisor.Hosts;
 internal sealed class HostSession : IAsyncDisposable
 {
     private const DomainStatsTypes SampledStats =
-        DomainStatsTypes.State | DomainStatsTypes.CpuTotal | DomainStatsTypes.Balloon | DomainStatsTypes.Vcpu;
+        DomainStatsTypes.State | DomainStatsTypes.CpuTotal | DomainStatsTypes.Balloon | DomainStatsTypes.Vcpu
+        | DomainStatsTypes.Interface | DomainStatsTypes.Block;
 
     private readonly InventoryStore _inventory;
     private readonly HypervisorOptions _options;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
     private readonly VmInfoBuilder _vms;
+    private readonly IReadOnlyList<IUsageSampleSink> _usageSinks;
     private readonly Channel<Guid> _refreshRequests = Channel.CreateUnbounded<Guid>();
     private readonly Channel<NetworkLifecycleEvent> _networkEvents = Channel.CreateUnbounded<NetworkLifecycleEvent>();
     private readonly HostNetworkTracker _networks;
@@ -34,11 +37,15 @@ internal sealed class HostSession : IAsyncDisposable
     private HostStatus _status = HostStatus.Connecting;
     private DateTimeOffset _statusSince;
     private bool _detached;
+    private bool _nodeStatsUnsupported; // per connection: the test driver has no node memory stats
     private long _lastSampledTicks; // UTC ticks, read by the metrics off the session's loop
 
-    public HostSession(HostDefinition host, InventoryStore inventory, HypervisorOptions options, TimeProvider clock, ILogger logger)
+    public HostSession(
+        HostDefinition host, InventoryStore inventory, HypervisorOptions options, TimeProvider clock, ILogger logger,
+        IReadOnlyList<IUsageSampleSink>? usageSinks = null)
     {
         Host = host;
+        _usageSinks = usageSinks ?? [];
         _inventory = inventory;
         _options = options;
         _clock = clock;
@@ -216,6 +223,7 @@ internal sealed class HostSession : IAsyncDisposable
 
     private void Synchronize(Connection connection)
     {
+        _nodeStatsUnsupported = false;
         _capabilities = CapabilitiesReader.Read(connection);
         var records = connection.GetAllDomainStats(SampledStats);
         var changes = Reconcile(connection, records, TransientDomains(connection));
@@ -224,6 +232,7 @@ internal sealed class HostSession : IAsyncDisposable
         changes.Insert(0, new HostChanged(Info(null, HostStatus.Online)));
         Interlocked.Exchange(ref _lastSampledTicks, _clock.GetUtcNow().UtcTicks); // before "online" is seen
         Publish(changes);
+        DeliverUsage(connection, records);
     }
 
     private void Sample(Connection connection)
@@ -234,6 +243,40 @@ internal sealed class HostSession : IAsyncDisposable
         var transient = records.Any(r => !known.ContainsKey(r.Uuid)) ? TransientDomains(connection) : null;
         Publish(Reconcile(connection, records, transient));
         Interlocked.Exchange(ref _lastSampledTicks, _clock.GetUtcNow().UtcTicks);
+        DeliverUsage(connection, records);
+    }
+
+    /// <summary>Hands the round's usage to every sink; a failing sink is logged and never stops the sampler.</summary>
+    private void DeliverUsage(Connection connection, IReadOnlyList<DomainStatsRecord> records)
+    {
+        if (_usageSinks.Count == 0) return;
+        var sample = UsageSampleReader.Read(Host.Id, _clock.GetUtcNow(), records, ReadHostCounters(connection));
+        foreach (var sink in _usageSinks)
+        {
+            try
+            {
+                sink.Accept(sample);
+            }
+            catch (Exception e)
+            {
+                _logger.LogError(e, "Usage sink {Sink} failed for host {Host}", sink.GetType().Name, Host.Name);
+            }
+        }
+    }
+
+    /// <summary>The node's CPU and memory counters; null when the driver does not report them (test://).</summary>
+    private HostResourceCounters? ReadHostCounters(Connection connection)
+    {
+        if (_nodeStatsUnsupported) return null;
+        try
+        {
+            return UsageSampleReader.ReadHost(_capabilities?.Cpus ?? 0, connection.GetNodeCpuStats(), connection.GetNodeMemoryStats());
+        }
+        catch (LibvirtException e) when (e.ErrorCode == ErrorCode.NoSupport)
+        {
+            _nodeStatsUnsupported = true;
+            return null;
+        }
     }
 
     /// <summary>Turns a full stats listing into row changes, and removes the rows of domains that are gone.</summary>

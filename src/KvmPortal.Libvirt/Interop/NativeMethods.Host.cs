@@ -41,6 +41,14 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library, EntryPoint = "virNodeGetInfo")]
     internal static partial int virNodeGetInfo(ConnectionHandle conn, out VirNodeInfo info);
 
+    // params: caller-allocated array of nparams entries; with params NULL and nparams 0, nparams gets the count.
+    [LibraryImport(Library, EntryPoint = "virNodeGetCPUStats")]
+    internal static partial int virNodeGetCPUStats(ConnectionHandle conn, int cpuNum, VirNodeStatsEntry* @params, ref int nparams, uint flags);
+
+    // As virNodeGetCPUStats, for memory (values in KiB).
+    [LibraryImport(Library, EntryPoint = "virNodeGetMemoryStats")]
+    internal static partial int virNodeGetMemoryStats(ConnectionHandle conn, int cellNum, VirNodeStatsEntry* @params, ref int nparams, uint flags);
+
     [LibraryImport(Library, EntryPoint = "virConnectIsAlive")]
     internal static partial int virConnectIsAlive(ConnectionHandle conn);
 

@@ -79,3 +79,13 @@ internal struct VirError
     public int Int2;
     public nint Net;
 }
+
+/// <summary>struct _virNodeCPUStats and struct _virNodeMemoryStats (libvirt-host.h): the same layout.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct VirNodeStatsEntry
+{
+    public const int FieldLength = 80;
+
+    public fixed byte Field[FieldLength];
+    public ulong Value;
+}

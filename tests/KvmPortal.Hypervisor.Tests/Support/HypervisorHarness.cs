@@ -15,7 +15,9 @@ namespace KvmPortal.Hypervisor.Tests.Support;
 /// <summary>The real service layer, wired by hand, with short intervals for tests.</summary>
 public sealed class HypervisorHarness : IAsyncDisposable
 {
-    internal HypervisorHarness(HypervisorOptions? options = null, Microsoft.Extensions.Logging.ILoggerFactory? loggers = null)
+    internal HypervisorHarness(
+        HypervisorOptions? options = null, Microsoft.Extensions.Logging.ILoggerFactory? loggers = null,
+        IEnumerable<KvmPortal.Hypervisor.Usage.IUsageSampleSink>? usageSinks = null)
     {
         Options = options ?? new HypervisorOptions
         {
@@ -25,7 +27,7 @@ public sealed class HypervisorHarness : IAsyncDisposable
             ConnectTimeout = TimeSpan.FromSeconds(5),
         };
         Inventory = new InventoryStore();
-        Hosts = new HostManager(Inventory, Microsoft.Extensions.Options.Options.Create(Options), TimeProvider.System, loggers ?? NullLoggerFactory.Instance);
+        Hosts = new HostManager(Inventory, Microsoft.Extensions.Options.Options.Create(Options), TimeProvider.System, loggers ?? NullLoggerFactory.Instance, usageSinks);
         Vms = new VmOperations(Hosts, Inventory);
         Provisioning = new VmProvisioner(Hosts, Inventory);
         Editing = new VmEditor(Hosts, Inventory);
