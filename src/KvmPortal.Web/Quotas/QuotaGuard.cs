@@ -42,6 +42,16 @@ public sealed class QuotaGuard(QuotaUsageReader usage, IInventory inventory, VmO
                 ? new QuotaAmounts(MemoryBytes: bytes - info.MemoryBytes)
                 : QuotaAmounts.None), cancellationToken);
 
+    /// <summary>An edited definition is checked for its vCPUs and memory (disks added in the XML are not counted here).</summary>
+    public Task EnsureXmlAsync(VmKey vm, string xml, CancellationToken cancellationToken = default)
+    {
+        var (vcpus, memory) = DomainXmlAllocation.Read(xml);
+        return EnsureForVmAsync(vm, involvesDisks: false, (quota, info, _, _) =>
+            Task.FromResult(!QuotaRules.CountsCompute(info, quota.CountsRunningOnly) ? QuotaAmounts.None : new QuotaAmounts(
+                Vcpus: vcpus > info.VCpus ? (ulong)(vcpus.Value - Math.Max(info.VCpus, 0)) : 0,
+                MemoryBytes: memory > info.MemoryBytes ? memory.Value - info.MemoryBytes : 0)), cancellationToken);
+    }
+
     public Task EnsureAttachDiskAsync(VmKey vm, DiskSpec disk, CancellationToken cancellationToken = default) =>
         EnsureForVmAsync(vm, involvesDisks: true, async (quota, _, use, scan) =>
             quota.MaxDiskGib is null ? QuotaAmounts.None

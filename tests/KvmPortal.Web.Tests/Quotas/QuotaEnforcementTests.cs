@@ -121,6 +121,21 @@ public sealed class QuotaEnforcementTests(KvmPortalAppFixture app) : IClassFixtu
     }
 
     [Fact]
+    public async Task An_edited_definition_is_checked_for_its_vcpus_and_memory()
+    {
+        var world = await CreateAsync(app, t => { t.MaxVcpus = 4; t.MaxMemoryMib = 4096; });
+        var vm = await world.AddVmAsync(VmState.ShutOff, 2, 2 * GiB);
+
+        await world.Editing.ReplaceXmlAsync(vm.Key, "<domain><vcpu placement='static'>4</vcpu><memory unit='GiB'>4</memory></domain>");
+        var error = await Assert.ThrowsAsync<HypervisorException>(() =>
+            world.Editing.ReplaceXmlAsync(vm.Key, "<domain><vcpu current='2'>8</vcpu><memory unit='KiB'>8388608</memory><currentMemory unit='KiB'>6291456</currentMemory></domain>"));
+
+        Assert.Equal($"Team {world.TeamName}'s memory quota (4 GiB) would be exceeded: 2 GiB in use, 4 GiB requested.", error.Message);
+        Assert.Equal(["ReplaceXml"], world.InnerEditing.Calls.ToArray());
+        Assert.Equal(["vm.edit.xml"], world.Refusals.Select(r => r.Action));
+    }
+
+    [Fact]
     public async Task Attaching_a_disk_counts_its_size_or_the_existing_volumes_capacity()
     {
         var world = await CreateAsync(app, t => t.MaxDiskGib = 10);

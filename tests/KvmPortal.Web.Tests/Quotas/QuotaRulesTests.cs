@@ -89,3 +89,14 @@ public sealed class QuotaRulesTests
             QuotaRules.Refusal(Alpha, new QuotaExcess(QuotaKind.Disk, 100 * GiB, 99 * GiB + GiB / 2, GiB / 2)).Message);
     }
 }
+
+public sealed class DomainXmlAllocationTests
+{
+    [Theory]
+    [InlineData("<domain><vcpu>4</vcpu><memory unit='MiB'>512</memory></domain>", 4, 512UL << 20)]
+    [InlineData("<domain><vcpu current='2'>8</vcpu><memory>8388608</memory><currentMemory unit='KiB'>2097152</currentMemory></domain>", 2, 2UL << 30)]
+    [InlineData("<domain><vcpu>x</vcpu><memory unit='parsecs'>1</memory></domain>", null, null)]
+    [InlineData("<domain", null, null)]
+    public void Reads_the_current_vcpus_and_memory(string xml, int? vcpus, ulong? memory) =>
+        Assert.Equal((vcpus, memory), DomainXmlAllocation.Read(xml));
+}

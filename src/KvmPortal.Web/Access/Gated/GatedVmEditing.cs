@@ -7,8 +7,8 @@ namespace KvmPortal.Web.Access.Gated;
 
 /// <summary>
 /// <see cref="IVmEditing"/> through the gate. Every change is audited with the persistent XML before and after;
-/// reading the XML needs the edit permission too (it can hold a console password). Raising vCPUs or memory, attaching
-/// a disk and starting are checked against the team's quota first.
+/// reading the XML needs the edit permission too (it can hold a console password). Raising vCPUs or memory (also in
+/// edited XML), attaching a disk and starting are checked against the team's quota first.
 /// </summary>
 internal sealed class GatedVmEditing(IVmEditing inner, OperationGate gate, AuditTargets targets, VmOwnershipIndex ownership, QuotaGuard quotas)
     : IVmEditing
@@ -50,7 +50,8 @@ internal sealed class GatedVmEditing(IVmEditing inner, OperationGate gate, Audit
         EditAsync(vm, "vm.edit.rename", new { newName }, () => inner.RenameAsync(vm, newName, cancellationToken), cancellationToken);
 
     public Task ReplaceXmlAsync(VmKey vm, string xml, CancellationToken cancellationToken = default) =>
-        EditAsync(vm, "vm.edit.xml", null, () => inner.ReplaceXmlAsync(vm, xml, cancellationToken), cancellationToken);
+        EditAsync(vm, "vm.edit.xml", null, () => inner.ReplaceXmlAsync(vm, xml, cancellationToken), cancellationToken,
+            ct => quotas.EnsureXmlAsync(vm, xml, ct));
 
     public async Task<string> GetPersistentXmlAsync(VmKey vm, CancellationToken cancellationToken = default)
     {
