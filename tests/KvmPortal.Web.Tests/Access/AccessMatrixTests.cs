@@ -277,7 +277,7 @@ public sealed class AccessMatrixTests(KvmPortalAppFixture app) : IClassFixture<K
             Networks = new GatedNetworkOperations(InnerNetworks, gate, targets);
             Storage = new GatedStorageOperations(InnerStorage, gate, targets, quotas);
             StorageQueries = new GatedStorageQueries(InnerStorage, gate);
-            Snapshots = new GatedSnapshotOperations(InnerSnapshots, gate, targets);
+            Snapshots = new GatedSnapshotOperations(InnerSnapshots, gate, targets, quotas);
             var directory = ActivatorUtilities.CreateInstance<HostDirectory>(app.Services, (KvmPortal.Hypervisor.Hosts.IHostManager)hostManager);
             Hosts = new GatedHostDirectory(directory, gate, targets);
         }

@@ -1,4 +1,5 @@
 using KvmPortal.Hypervisor;
+using KvmPortal.Hypervisor.Snapshots;
 using KvmPortal.Hypervisor.Vms;
 using KvmPortal.Hypervisor.Vms.Create;
 using KvmPortal.Hypervisor.Vms.Edit;
@@ -101,6 +102,23 @@ public sealed class QuotaEnforcementTests(KvmPortalAppFixture app) : IClassFixtu
         var defined = await always.AddVmAsync(VmState.ShutOff, 4, GiB);
         await always.Vms.ExecuteAsync(defined.Key, VmAction.Start); // counted since it was defined
         Assert.Single(always.InnerVms.Calls);
+    }
+
+    [Fact]
+    public async Task A_revert_that_starts_the_vm_is_checked_like_a_start()
+    {
+        var world = await CreateAsync(app, t => { t.MaxMemoryMib = 2048; t.QuotaCountsRunningOnly = true; });
+        await world.AddVmAsync(VmState.Running, 1, GiB);
+        var vm = await world.AddVmAsync(VmState.ShutOff, 1, 2 * GiB);
+        world.InnerSnapshots.Snapshots.Add(new SnapshotInfo("live", null, DateTimeOffset.UtcNow, "running", true, false, null, false));
+        world.InnerSnapshots.Snapshots.Add(new SnapshotInfo("cold", null, DateTimeOffset.UtcNow, "shutoff", false, false, null, false));
+
+        await Assert.ThrowsAsync<HypervisorException>(() => world.Snapshots.RevertAsync(vm.Key, "live", RevertStart.AsSaved));
+        await Assert.ThrowsAsync<HypervisorException>(() => world.Snapshots.RevertAsync(vm.Key, "cold", RevertStart.Paused));
+        await world.Snapshots.RevertAsync(vm.Key, "cold", RevertStart.AsSaved);
+
+        Assert.Equal(["Revert cold AsSaved"], world.InnerSnapshots.Calls.ToArray());
+        Assert.Equal(["vm.snapshot.revert", "vm.snapshot.revert"], world.Refusals.Select(r => r.Action));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using KvmPortal.Hypervisor.Hosts;
 using KvmPortal.Hypervisor.Inventory;
+using KvmPortal.Hypervisor.Snapshots;
 using KvmPortal.Hypervisor.Storage;
 using KvmPortal.Hypervisor.Vms;
 using KvmPortal.Hypervisor.Vms.Create;
@@ -42,6 +43,7 @@ public sealed class QuotaWorld
         Provisioning = new GatedVmProvisioning(InnerProvisioning, gate, creationTeam, app.Services.GetRequiredService<VmOwnership>(), targets,
             new FixedAccessViewSource(), quotas);
         Storage = new GatedStorageOperations(app.Storage, gate, targets, quotas);
+        Snapshots = new GatedSnapshotOperations(InnerSnapshots, gate, targets, quotas);
         app.Storage.Pools.Add(new StoragePoolSummary(host.Id, pool, Guid.NewGuid(), "dir", "/p", PoolState.Running, 1000 * GiB, 0, 1000 * GiB, true, true));
     }
 
@@ -58,6 +60,8 @@ public sealed class QuotaWorld
     public IVmEditing Editing { get; }
     public IVmProvisioning Provisioning { get; }
     public IStorageOperations Storage { get; }
+    public RecordingSnapshotOperations InnerSnapshots { get; } = new();
+    public ISnapshotOperations Snapshots { get; }
 
     public static async Task<QuotaWorld> CreateAsync(KvmPortalAppFixture app, Action<Data.TeamRecord> quota)
     {
