@@ -31,7 +31,7 @@ public sealed class QuotaUsageReader(
     /// <summary>The team's use; its disk only when <paramref name="disks"/> is given (it costs a pass over the pools of its hosts).</summary>
     public async Task<TeamUse> ReadAsync(TeamQuota quota, VolumeScan? disks, CancellationToken cancellationToken = default)
     {
-        var owned = await ownership.GetAllAsync(cancellationToken);
+        var owned = await ownership.GetVmsOfAsync(quota.TeamId, cancellationToken);
         return await ReadAsync(quota, owned, disks, cancellationToken);
     }
 
@@ -39,18 +39,18 @@ public sealed class QuotaUsageReader(
     public async Task<IReadOnlyList<TeamQuotaUse>> ReadAllAsync(CancellationToken cancellationToken = default)
     {
         var quotas = await ReadQuotasAsync(null, cancellationToken);
-        var owned = await ownership.GetAllAsync(cancellationToken);
+        var owned = (await ownership.GetAllAsync(cancellationToken)).ToLookup(o => o.Value, o => o.Key);
         var scan = NewScan();
         var uses = new List<TeamQuotaUse>();
         foreach (var quota in quotas)
-            uses.Add(new TeamQuotaUse(quota, (await ReadAsync(quota, owned, scan, cancellationToken)).Amounts));
+            uses.Add(new TeamQuotaUse(quota, (await ReadAsync(quota, owned[quota.TeamId], scan, cancellationToken)).Amounts));
         return uses;
     }
 
-    private async Task<TeamUse> ReadAsync(TeamQuota quota, IReadOnlyDictionary<VmKey, Guid> owned, VolumeScan? disks, CancellationToken cancellationToken)
+    private async Task<TeamUse> ReadAsync(TeamQuota quota, IEnumerable<VmKey> owned, VolumeScan? disks, CancellationToken cancellationToken)
     {
         var current = inventory.Current.Vms;
-        var vms = owned.Where(o => o.Value == quota.TeamId && current.ContainsKey(o.Key)).Select(o => current[o.Key]).ToList();
+        var vms = owned.Where(current.ContainsKey).Select(key => current[key]).ToList();
         var volumes = disks is null ? new Dictionary<VolumeKey, ulong>() : await VolumesOfAsync(vms, disks, cancellationToken);
         var diskBytes = volumes.Values.Aggregate(0UL, (sum, capacity) => sum + capacity);
         return new TeamUse(QuotaRules.UseOf(vms, quota.CountsRunningOnly, diskBytes), vms, volumes.Keys.ToHashSet());
