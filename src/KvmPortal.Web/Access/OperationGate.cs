@@ -6,8 +6,8 @@ namespace KvmPortal.Web.Access;
 
 /// <summary>
 /// The one path of every change: demand the permission, admit the operation (quotas), run it, write the audit entry
-/// (ok, the error, or the refusal). Reads only demand the permission. Audit writes do not take the caller's cancellation token: a
-/// cancelled operation is still recorded, and an entry that cannot be written fails the operation.
+/// (ok, the error, or the refusal). Reads only demand the permission. Audit writes do not take the caller's
+/// cancellation token: a cancelled operation is still recorded, and an entry that cannot be written fails the operation.
 /// </summary>
 public sealed class OperationGate(ICurrentActor actors, IAccessPolicy policy, IAuditLog audit, TimeProvider clock)
 {
