@@ -199,4 +199,19 @@ public enum HypervisorErrorKind
 
     /// <summary>The VM has no serial port or console (or not the one asked for).</summary>
     NoSerialConsole,
+
+    // Refusals of the portal's team quotas (raised by the web app's gated layer, not by libvirt), here so that every
+    // page and the API show them like any other refusal. Arguments: the team's name, its limit, its use, the request.
+
+    /// <summary>The team's VM count quota would be exceeded.</summary>
+    QuotaVmsExceeded,
+
+    /// <summary>The team's vCPU quota would be exceeded.</summary>
+    QuotaVcpusExceeded,
+
+    /// <summary>The team's memory quota would be exceeded (sizes like "8 GiB").</summary>
+    QuotaMemoryExceeded,
+
+    /// <summary>The team's disk quota would be exceeded (sizes like "100 GiB").</summary>
+    QuotaDiskExceeded,
 }

@@ -1,7 +1,7 @@
 namespace KvmPortal.Hypervisor.Vms;
 
 /// <summary>libvirt's memory and capacity units (docs: "formatdomain.html#memory-allocation").</summary>
-internal static class MemoryUnits
+public static class MemoryUnits
 {
     public static ulong ToBytes(ulong value, string? unit) => checked(value * Multiplier(unit));
 

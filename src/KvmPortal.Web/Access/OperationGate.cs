@@ -5,9 +5,9 @@ using KvmPortal.Web.Audit;
 namespace KvmPortal.Web.Access;
 
 /// <summary>
-/// The one path of every change: demand the permission, run the operation, write the audit entry (ok, the error, or
-/// the refusal). Reads only demand the permission. Audit writes do not take the caller's cancellation token: a
-/// cancelled operation is still recorded, and an entry that cannot be written fails the operation.
+/// The one path of every change: demand the permission, admit the operation (quotas), run it, write the audit entry
+/// (ok, the error, or the refusal). Reads only demand the permission. Audit writes do not take the caller's
+/// cancellation token: a cancelled operation is still recorded, and an entry that cannot be written fails the operation.
 /// </summary>
 public sealed class OperationGate(ICurrentActor actors, IAccessPolicy policy, IAuditLog audit, TimeProvider clock)
 {
@@ -42,6 +42,7 @@ public sealed class OperationGate(ICurrentActor actors, IAccessPolicy policy, IA
             await RecordAsync(actor, operation, succeeded: false, "Refused: " + refusal.Message, null, null);
             throw refusal;
         }
+        await AdmitAsync(actor, operation, cancellationToken);
 
         var before = await ReadXmlAsync(operation, cancellationToken);
         T result;
@@ -58,6 +59,22 @@ public sealed class OperationGate(ICurrentActor actors, IAccessPolicy policy, IA
         var failure = failureOf?.Invoke(result);
         await RecordAsync(actor, operation, succeeded: failure is null, failure, before, after);
         return result;
+    }
+
+    /// <summary>Runs the operation's admission check; a quota refusal is audited as a refusal, another failure as the error.</summary>
+    private async Task AdmitAsync(Actor actor, GatedOperation operation, CancellationToken cancellationToken)
+    {
+        if (operation.Admit is null)
+            return;
+        try
+        {
+            await operation.Admit(cancellationToken);
+        }
+        catch (Exception e)
+        {
+            await RecordAsync(actor, operation, succeeded: false, Quotas.QuotaRules.IsRefusal(e) ? "Refused: " + e.Message : e.Message, null, null);
+            throw;
+        }
     }
 
     /// <summary>The signed-in actor; nobody signed in is refused as <paramref name="action"/>.</summary>

@@ -22,6 +22,14 @@ public sealed class VmOwnershipIndex(IDbContextFactory<KvmPortalDbContext> conte
         return rows.ToDictionary(o => new VmKey(o.HostId, o.VmUuid), o => o.TeamId);
     }
 
+    /// <summary>The VMs the team owns.</summary>
+    public async Task<IReadOnlyList<VmKey>> GetVmsOfAsync(Guid team, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var rows = await db.VmOwnership.AsNoTracking().Where(o => o.TeamId == team).Select(o => new { o.HostId, o.VmUuid }).ToListAsync(cancellationToken);
+        return [.. rows.Select(o => new VmKey(o.HostId, o.VmUuid))];
+    }
+
     /// <summary>Sets the VM's team; null makes it unowned.</summary>
     public async Task SetAsync(VmKey vm, Guid? team, CancellationToken cancellationToken = default)
     {

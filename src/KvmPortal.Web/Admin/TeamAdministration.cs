@@ -1,6 +1,7 @@
 using KvmPortal.Web.Access;
 using KvmPortal.Web.Audit;
 using KvmPortal.Web.Data;
+using KvmPortal.Web.Quotas;
 using KvmPortal.Web.Resources;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Localization;
@@ -10,12 +11,16 @@ namespace KvmPortal.Web.Admin;
 
 public sealed record TeamSummary(Guid Id, string Name, int Members, int Vms);
 
-/// <summary>Creating, renaming and deleting teams: administrators only, audited. Deleting a team drops its grants and VM ownership.</summary>
+/// <summary>
+/// Creating, renaming and deleting teams and setting their quotas: administrators only, audited. Deleting a team drops
+/// its grants and VM ownership.
+/// </summary>
 public sealed class TeamAdministration(
     IDbContextFactory<KvmPortalDbContext> contexts,
     OperationGate gate,
     TimeProvider clock,
-    IStringLocalizer<Strings> text)
+    IStringLocalizer<Strings> text,
+    QuotaUsageReader quotaUsage)
 {
     public async Task<IReadOnlyList<TeamSummary>> ListAsync(CancellationToken cancellationToken = default)
     {
@@ -55,6 +60,36 @@ public sealed class TeamAdministration(
             var deleted = await db.Teams.Where(t => t.Id == id).ExecuteDeleteAsync(cancellationToken);
             return deleted == 0 ? AdminResult.Fail(text["TeamNotFound"]) : AdminResult.Ok;
         }, cancellationToken);
+
+    /// <summary>Every team's quota with what it uses now (reads the pools of the hosts its VMs are on).</summary>
+    public async Task<IReadOnlyList<TeamQuotaUse>> ListQuotaUseAsync(CancellationToken cancellationToken = default)
+    {
+        await gate.DemandAsync(PortalAction.ManageUsers, AccessTarget.Global, cancellationToken);
+        return await quotaUsage.ReadAllAsync(cancellationToken);
+    }
+
+    /// <summary>Sets (or clears, with null) the team's quotas; audited as team.quota with the limits before and after.</summary>
+    public async Task<AdminResult> SetQuotaAsync(Guid id, TeamQuotaLimits limits, CancellationToken cancellationToken = default)
+    {
+        var before = await quotaUsage.GetQuotaAsync(id, cancellationToken);
+        return await gate.RunAsync(
+            new GatedOperation(PortalAction.ManageUsers, "team.quota", AccessTarget.Global, new AuditTarget(Other: before?.TeamName),
+                new { id, limits, before = before is null ? null : TeamQuotaLimits.Of(before) }),
+            async () =>
+            {
+                if (!limits.IsValid)
+                    return AdminResult.Fail(text["QuotaMustBePositive"]);
+                await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+                var updated = await db.Teams.Where(t => t.Id == id).ExecuteUpdateAsync(s => s
+                    .SetProperty(t => t.MaxVcpus, limits.MaxVcpus)
+                    .SetProperty(t => t.MaxMemoryMib, limits.MaxMemoryMib)
+                    .SetProperty(t => t.MaxDiskGib, limits.MaxDiskGib)
+                    .SetProperty(t => t.MaxVms, limits.MaxVms)
+                    .SetProperty(t => t.QuotaCountsRunningOnly, limits.CountsRunningOnly), cancellationToken);
+                return updated == 0 ? AdminResult.Fail(text["TeamNotFound"]) : AdminResult.Ok;
+            },
+            cancellationToken, result => result.Error);
+    }
 
     public string? ValidateName(string? name) =>
         string.IsNullOrWhiteSpace(name) ? text["TeamNameRequired"].Value

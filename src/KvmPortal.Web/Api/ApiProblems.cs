@@ -51,6 +51,9 @@ public static class ApiProblems
         {
             HypervisorErrorKind.VmGone or HypervisorErrorKind.NetworkGone or HypervisorErrorKind.HostUnknown => StatusCodes.Status404NotFound,
             HypervisorErrorKind.InvalidState or HypervisorErrorKind.NetworkExists or HypervisorErrorKind.VolumeInUse => StatusCodes.Status409Conflict,
+            // Allowed, but the team's resources are taken: the same call works once some are freed or the quota raised.
+            // Not 403, which says the caller lacks a permission (and names it).
+            _ when Quotas.QuotaRules.IsRefusal(failure) => StatusCodes.Status409Conflict,
             HypervisorErrorKind.HostOffline or HypervisorErrorKind.HostNotAnswering or HypervisorErrorKind.HostWentOffline => StatusCodes.Status503ServiceUnavailable,
             HypervisorErrorKind.AccessDenied => StatusCodes.Status502BadGateway,
             _ => StatusCodes.Status422UnprocessableEntity, // libvirt (or our checks) refused what was asked

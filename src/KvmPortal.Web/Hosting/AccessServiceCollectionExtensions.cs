@@ -43,6 +43,7 @@ public static class AccessServiceCollectionExtensions
         services.AddScoped<VmOwnerAssignment>();
         services.AddScoped<Admin.UserAdministration>();
         services.AddScoped<Admin.TeamAdministration>();
+        services.AddKvmPortalQuotas();
 
         Decorate<IVmOperations, GatedVmOperations>(services);
         Decorate<IVmProvisioning, GatedVmProvisioning>(services);
@@ -69,6 +70,7 @@ public static class AccessServiceCollectionExtensions
             ?? throw new InvalidOperationException($"{typeof(TService).Name} must be registered by type to be decorated.");
         services.RemoveAll<TService>();
         services.TryAddSingleton(inner);
+        services.AddKeyedSingleton<TService>(ServiceKeys.Ungated, (sp, _) => (TService)sp.GetRequiredService(inner));
         services.AddScoped<TService>(sp => ActivatorUtilities.CreateInstance<TDecorator>(sp, (TService)sp.GetRequiredService(inner)));
     }
 }

@@ -269,14 +269,15 @@ public sealed class AccessMatrixTests(KvmPortalAppFixture app) : IClassFixture<K
             var targets = scenario.Targets;
             var ownership = app.Services.GetRequiredService<VmOwnership>();
             var creationTeam = new VmCreationTeam(scenario.Policy, app.Services.GetRequiredService<TeamDirectoryReader>()) { Chosen = chosenTeam };
-            Vms = new GatedVmOperations(InnerVms, gate, targets);
-            Editing = new GatedVmEditing(InnerEditing, gate, targets, app.Services.GetRequiredService<VmOwnershipIndex>());
+            var quotas = app.Services.GetRequiredService<KvmPortal.Web.Quotas.QuotaGuard>();
+            Vms = new GatedVmOperations(InnerVms, gate, targets, quotas);
+            Editing = new GatedVmEditing(InnerEditing, gate, targets, app.Services.GetRequiredService<VmOwnershipIndex>(), quotas);
             var views = new AccessViewSource(new FixedActor(actor), scenario.Policy, app.Services.GetRequiredService<VmOwnershipIndex>(), app.Services.GetRequiredService<TeamDirectoryReader>());
-            Provisioning = new GatedVmProvisioning(InnerProvisioning, gate, creationTeam, ownership, targets, views);
+            Provisioning = new GatedVmProvisioning(InnerProvisioning, gate, creationTeam, ownership, targets, views, quotas);
             Networks = new GatedNetworkOperations(InnerNetworks, gate, targets);
-            Storage = new GatedStorageOperations(InnerStorage, gate, targets);
+            Storage = new GatedStorageOperations(InnerStorage, gate, targets, quotas);
             StorageQueries = new GatedStorageQueries(InnerStorage, gate);
-            Snapshots = new GatedSnapshotOperations(InnerSnapshots, gate, targets);
+            Snapshots = new GatedSnapshotOperations(InnerSnapshots, gate, targets, quotas);
             var directory = ActivatorUtilities.CreateInstance<HostDirectory>(app.Services, (KvmPortal.Hypervisor.Hosts.IHostManager)hostManager);
             Hosts = new GatedHostDirectory(directory, gate, targets);
         }

@@ -22,7 +22,8 @@ public sealed class AdministrationTests(KvmPortalAppFixture app) : IClassFixture
     private UserAdministration Users(Actor actor) =>
         new(scenario.Contexts, app.Services.GetRequiredService<IServiceScopeFactory>(), scenario.Gate(actor), new FixedAccessViewSource(), Text);
 
-    private TeamAdministration Teams(Actor actor) => new(scenario.Contexts, scenario.Gate(actor), TimeProvider.System, Text);
+    private TeamAdministration Teams(Actor actor) =>
+        new(scenario.Contexts, scenario.Gate(actor), TimeProvider.System, Text, app.Services.GetRequiredService<KvmPortal.Web.Quotas.QuotaUsageReader>());
 
     private async Task<Actor> AdministratorAsync()
     {

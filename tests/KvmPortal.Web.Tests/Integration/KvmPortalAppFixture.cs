@@ -110,6 +110,9 @@ public class KvmPortalAppFixture : WebApplicationFactory<Program>, IAsyncLifetim
             // The storage fake stands behind the real gate, as the hypervisor's class does in the app.
             services.AddScoped<KvmPortal.Hypervisor.Storage.IStorageOperations>(sp =>
                 ActivatorUtilities.CreateInstance<KvmPortal.Web.Access.Gated.GatedStorageOperations>(sp, (KvmPortal.Hypervisor.Storage.IStorageOperations)Storage));
+            // What quotas count disks with: the same fake, ungated.
+            services.RemoveAllKeyed<KvmPortal.Hypervisor.Storage.IStorageOperations>(KvmPortal.Web.Access.ServiceKeys.Ungated);
+            services.AddKeyedSingleton<KvmPortal.Hypervisor.Storage.IStorageOperations>(KvmPortal.Web.Access.ServiceKeys.Ungated, Storage);
             services.RemoveAll<KvmPortal.Hypervisor.Vms.Ownership.IVmOwnerTags>();
             services.AddSingleton<KvmPortal.Hypervisor.Vms.Ownership.IVmOwnerTags>(OwnerTags);
             ConfigureTestDoubles(services);

@@ -76,7 +76,7 @@ public sealed class BulkVmActionsTests
         var theirs = inventory.AddVm(host, "theirs");
         var audit = new RecordingAuditLog();
         var gate = new OperationGate(new FixedActor(new Actor("u1", "alice", null)), new RefusingPolicy(theirs.Key), audit, TimeProvider.System);
-        var gated = new GatedVmOperations(operations, gate, new AuditTargets(inventory));
+        var gated = new GatedVmOperations(operations, gate, new AuditTargets(inventory), QuotaGuards.WithoutDatabase(inventory));
 
         var results = await Bulk(gated).RunAsync([mine.Key, theirs.Key], VmAction.Pause);
 

@@ -1,13 +1,16 @@
 using KvmPortal.Hypervisor.Snapshots;
 using KvmPortal.Hypervisor.Vms;
+using KvmPortal.Web.Quotas;
 
 namespace KvmPortal.Web.Access.Gated;
 
 /// <summary>
 /// <see cref="ISnapshotOperations"/> through the gate: listing needs the view permission; taking, reverting,
-/// deleting and describing need the snapshot permission and are audited.
+/// deleting and describing need the snapshot permission and are audited. A revert that starts the VM is checked against
+/// the team's running-only quota like a start.
 /// </summary>
-internal sealed class GatedSnapshotOperations(ISnapshotOperations inner, OperationGate gate, AuditTargets targets) : ISnapshotOperations
+internal sealed class GatedSnapshotOperations(ISnapshotOperations inner, OperationGate gate, AuditTargets targets, QuotaGuard quotas)
+    : ISnapshotOperations
 {
     public async Task<IReadOnlyList<SnapshotInfo>> ListAsync(VmKey vm, CancellationToken cancellationToken = default)
     {
@@ -19,7 +22,8 @@ internal sealed class GatedSnapshotOperations(ISnapshotOperations inner, Operati
         gate.RunAsync(Operation(vm, "vm.snapshot.create", spec), () => inner.CreateAsync(vm, spec, cancellationToken), cancellationToken);
 
     public Task RevertAsync(VmKey vm, string name, RevertStart start, CancellationToken cancellationToken = default) =>
-        gate.RunAsync(Operation(vm, "vm.snapshot.revert", new { name, start }), () => inner.RevertAsync(vm, name, start, cancellationToken), cancellationToken);
+        gate.RunAsync(Operation(vm, "vm.snapshot.revert", new { name, start }) with { Admit = ct => AdmitRevertAsync(vm, name, start, ct) },
+            () => inner.RevertAsync(vm, name, start, cancellationToken), cancellationToken);
 
     public Task DeleteAsync(VmKey vm, string name, bool withChildren, CancellationToken cancellationToken = default) =>
         gate.RunAsync(Operation(vm, "vm.snapshot.delete", new { name, withChildren }), () => inner.DeleteAsync(vm, name, withChildren, cancellationToken), cancellationToken);
@@ -27,6 +31,15 @@ internal sealed class GatedSnapshotOperations(ISnapshotOperations inner, Operati
     public Task SetDescriptionAsync(VmKey vm, string name, string? description, CancellationToken cancellationToken = default) =>
         gate.RunAsync(Operation(vm, "vm.snapshot.describe", new { name, description }),
             () => inner.SetDescriptionAsync(vm, name, description, cancellationToken), cancellationToken);
+
+    /// <summary>The VM runs after the revert when asked to, or when the snapshot saved a running (or paused) VM's memory.</summary>
+    private async Task AdmitRevertAsync(VmKey vm, string name, RevertStart start, CancellationToken cancellationToken)
+    {
+        if (start == RevertStart.AsSaved
+            && (await inner.ListAsync(vm, cancellationToken)).FirstOrDefault(s => s.Name == name) is not { IncludesMemory: true, State: "running" or "paused" })
+            return;
+        await quotas.EnsureStartAsync(vm, cancellationToken);
+    }
 
     private GatedOperation Operation(VmKey vm, string auditAction, object parameters) =>
         new(PortalAction.SnapshotVm, auditAction, AccessTarget.Of(vm), targets.Vm(vm), parameters);

@@ -1,13 +1,15 @@
 using KvmPortal.Hypervisor.Storage;
 using KvmPortal.Hypervisor.Vms.Create;
+using KvmPortal.Web.Quotas;
 
 namespace KvmPortal.Web.Access.Gated;
 
 /// <summary>
 /// <see cref="IStorageOperations"/> through the gate: listing needs the storage view, every change and both
-/// transfers (a download copies a whole disk out) the storage management permission; changes are audited.
+/// transfers (a download copies a whole disk out) the storage management permission; changes are audited. Growing a
+/// volume that a team's VM uses must fit the team's disk quota.
 /// </summary>
-internal sealed class GatedStorageOperations(IStorageOperations inner, OperationGate gate, AuditTargets targets) : IStorageOperations
+internal sealed class GatedStorageOperations(IStorageOperations inner, OperationGate gate, AuditTargets targets, QuotaGuard quotas) : IStorageOperations
 {
     public async Task<IReadOnlyList<PoolTypeSupport>> GetPoolTypesAsync(Guid hostId, CancellationToken cancellationToken = default)
     {
@@ -71,7 +73,8 @@ internal sealed class GatedStorageOperations(IStorageOperations inner, Operation
 
     public Task ResizeVolumeAsync(Guid hostId, string pool, string name, ulong newCapacityBytes, bool allowShrink, CancellationToken cancellationToken = default) =>
         ChangeAsync(hostId, pool, name, "storage.volume.resize", new { newCapacityBytes, allowShrink },
-            () => inner.ResizeVolumeAsync(hostId, pool, name, newCapacityBytes, allowShrink, cancellationToken), cancellationToken);
+            () => inner.ResizeVolumeAsync(hostId, pool, name, newCapacityBytes, allowShrink, cancellationToken), cancellationToken,
+            ct => quotas.EnsureResizeAsync(hostId, pool, name, newCapacityBytes, ct));
 
     public Task WipeVolumeAsync(Guid hostId, string pool, string name, CancellationToken cancellationToken = default) =>
         ChangeAsync(hostId, pool, name, "storage.volume.wipe", null, () => inner.WipeVolumeAsync(hostId, pool, name, cancellationToken), cancellationToken);
@@ -108,7 +111,8 @@ internal sealed class GatedStorageOperations(IStorageOperations inner, Operation
     private Task ViewAsync(Guid hostId, CancellationToken cancellationToken) =>
         gate.DemandAsync(PortalAction.ViewStorage, AccessTarget.Host(hostId), cancellationToken);
 
-    private Task ChangeAsync(Guid hostId, string pool, string? volume, string action, object? parameters, Func<Task> run, CancellationToken cancellationToken) =>
+    private Task ChangeAsync(Guid hostId, string pool, string? volume, string action, object? parameters, Func<Task> run,
+        CancellationToken cancellationToken, Func<CancellationToken, Task>? admit = null) =>
         gate.RunAsync(new GatedOperation(PortalAction.ManageStorage, action, AccessTarget.Host(hostId),
-            targets.Storage(hostId, pool, volume), parameters), run, cancellationToken);
+            targets.Storage(hostId, pool, volume), parameters, Admit: admit), run, cancellationToken);
 }

@@ -1,23 +1,29 @@
 using KvmPortal.Hypervisor.Vms;
 using KvmPortal.Hypervisor.Vms.Create;
 using KvmPortal.Hypervisor.Vms.Edit;
+using KvmPortal.Web.Quotas;
 
 namespace KvmPortal.Web.Access.Gated;
 
 /// <summary>
 /// <see cref="IVmEditing"/> through the gate. Every change is audited with the persistent XML before and after;
-/// reading the XML needs the edit permission too (it can hold a console password).
+/// reading the XML needs the edit permission too (it can hold a console password). Raising vCPUs or memory (also in
+/// edited XML), attaching a disk and starting are checked against the team's quota first.
 /// </summary>
-internal sealed class GatedVmEditing(IVmEditing inner, OperationGate gate, AuditTargets targets, VmOwnershipIndex ownership) : IVmEditing
+internal sealed class GatedVmEditing(IVmEditing inner, OperationGate gate, AuditTargets targets, VmOwnershipIndex ownership, QuotaGuard quotas)
+    : IVmEditing
 {
     public Task SetVcpusAsync(VmKey vm, int count, ChangeScope scope, CancellationToken cancellationToken = default) =>
-        EditAsync(vm, "vm.edit.vcpus", new { count, scope }, () => inner.SetVcpusAsync(vm, count, scope, cancellationToken), cancellationToken);
+        EditAsync(vm, "vm.edit.vcpus", new { count, scope }, () => inner.SetVcpusAsync(vm, count, scope, cancellationToken), cancellationToken,
+            ct => quotas.EnsureVcpusAsync(vm, count, ct));
 
     public Task SetMemoryAsync(VmKey vm, ulong bytes, ChangeScope scope, CancellationToken cancellationToken = default) =>
-        EditAsync(vm, "vm.edit.memory", new { bytes, scope }, () => inner.SetMemoryAsync(vm, bytes, scope, cancellationToken), cancellationToken);
+        EditAsync(vm, "vm.edit.memory", new { bytes, scope }, () => inner.SetMemoryAsync(vm, bytes, scope, cancellationToken), cancellationToken,
+            ct => quotas.EnsureMemoryAsync(vm, bytes, ct));
 
     public Task<string> AttachDiskAsync(VmKey vm, DiskSpec disk, ChangeScope scope, CancellationToken cancellationToken = default) =>
-        EditAsync(vm, "vm.edit.attach-disk", new { disk, scope }, () => inner.AttachDiskAsync(vm, disk, scope, cancellationToken), cancellationToken);
+        EditAsync(vm, "vm.edit.attach-disk", new { disk, scope }, () => inner.AttachDiskAsync(vm, disk, scope, cancellationToken), cancellationToken,
+            ct => quotas.EnsureAttachDiskAsync(vm, disk, ct));
 
     public Task DetachDiskAsync(VmKey vm, string target, ChangeScope scope, CancellationToken cancellationToken = default) =>
         EditAsync(vm, "vm.edit.detach-disk", new { target, scope }, () => inner.DetachDiskAsync(vm, target, scope, cancellationToken), cancellationToken);
@@ -44,7 +50,8 @@ internal sealed class GatedVmEditing(IVmEditing inner, OperationGate gate, Audit
         EditAsync(vm, "vm.edit.rename", new { newName }, () => inner.RenameAsync(vm, newName, cancellationToken), cancellationToken);
 
     public Task ReplaceXmlAsync(VmKey vm, string xml, CancellationToken cancellationToken = default) =>
-        EditAsync(vm, "vm.edit.xml", null, () => inner.ReplaceXmlAsync(vm, xml, cancellationToken), cancellationToken);
+        EditAsync(vm, "vm.edit.xml", null, () => inner.ReplaceXmlAsync(vm, xml, cancellationToken), cancellationToken,
+            ct => quotas.EnsureXmlAsync(vm, xml, ct));
 
     public async Task<string> GetPersistentXmlAsync(VmKey vm, CancellationToken cancellationToken = default)
     {
@@ -76,14 +83,16 @@ internal sealed class GatedVmEditing(IVmEditing inner, OperationGate gate, Audit
             () => inner.RemoveManagedSaveAsync(vm, cancellationToken), cancellationToken);
 
     public Task StartAsync(VmKey vm, bool paused, CancellationToken cancellationToken = default) =>
-        gate.RunAsync(Operation(PortalAction.ControlVm, vm, "vm.start", new { paused }),
+        gate.RunAsync(Operation(PortalAction.ControlVm, vm, "vm.start", new { paused }) with { Admit = ct => quotas.EnsureStartAsync(vm, ct) },
             () => inner.StartAsync(vm, paused, cancellationToken), cancellationToken);
 
-    private Task EditAsync(VmKey vm, string action, object? parameters, Func<Task> run, CancellationToken cancellationToken) =>
-        gate.RunAsync(Operation(PortalAction.EditVm, vm, action, parameters), run, cancellationToken);
+    private Task EditAsync(VmKey vm, string action, object? parameters, Func<Task> run, CancellationToken cancellationToken,
+        Func<CancellationToken, Task>? admit = null) =>
+        gate.RunAsync(Operation(PortalAction.EditVm, vm, action, parameters) with { Admit = admit }, run, cancellationToken);
 
-    private Task<T> EditAsync<T>(VmKey vm, string action, object? parameters, Func<Task<T>> run, CancellationToken cancellationToken) =>
-        gate.RunAsync(Operation(PortalAction.EditVm, vm, action, parameters), run, cancellationToken);
+    private Task<T> EditAsync<T>(VmKey vm, string action, object? parameters, Func<Task<T>> run, CancellationToken cancellationToken,
+        Func<CancellationToken, Task>? admit = null) =>
+        gate.RunAsync(Operation(PortalAction.EditVm, vm, action, parameters) with { Admit = admit }, run, cancellationToken);
 
     private GatedOperation Operation(PortalAction permission, VmKey vm, string action, object? parameters) =>
         new(permission, action, AccessTarget.Of(vm), targets.Vm(vm), parameters,

@@ -1,11 +1,12 @@
 using KvmPortal.Hypervisor.Vms;
 using KvmPortal.Hypervisor.Vms.Create;
+using KvmPortal.Web.Quotas;
 
 namespace KvmPortal.Web.Access.Gated;
 
 /// <summary>
 /// <see cref="IVmProvisioning"/> through the gate: creating needs the create permission for the team the VM will
-/// belong to (<see cref="VmCreationTeam"/>), and the new VM is owned by that team.
+/// belong to (<see cref="VmCreationTeam"/>) and must fit that team's quota; the new VM is owned by that team.
 /// </summary>
 internal sealed class GatedVmProvisioning(
     IVmProvisioning inner,
@@ -13,7 +14,8 @@ internal sealed class GatedVmProvisioning(
     VmCreationTeam creationTeam,
     VmOwnership ownership,
     AuditTargets targets,
-    IAccessViewSource views) : IVmProvisioning
+    IAccessViewSource views,
+    QuotaGuard quotas) : IVmProvisioning
 {
     public async Task<IReadOnlyList<SpecProblem>> ValidateAsync(DomainSpec spec, CancellationToken cancellationToken = default)
     {
@@ -32,7 +34,7 @@ internal sealed class GatedVmProvisioning(
         var target = await TargetAsync(spec, cancellationToken);
         return await gate.RunAsync(
             new GatedOperation(PortalAction.CreateVm, "vm.create", target, targets.NewVm(spec.HostId, spec.Name),
-                new { spec, team = target.TeamId }),
+                new { spec, team = target.TeamId }, Admit: ct => quotas.EnsureCreateAsync(target.TeamId, spec, ct)),
             async () =>
             {
                 var vm = await inner.CreateAsync(spec, cancellationToken);
