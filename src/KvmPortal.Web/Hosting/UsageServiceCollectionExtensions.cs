@@ -1,4 +1,5 @@
 using KvmPortal.Web.Usage;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace KvmPortal.Web.Hosting;
 
@@ -8,6 +9,10 @@ public static class UsageServiceCollectionExtensions
     public static IServiceCollection AddKvmPortalUsage(this IServiceCollection services)
     {
         services.AddOptions<UsageOptions>().BindConfiguration(UsageOptions.Section);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<IUsageHistory, UsageHistory>();
+        services.AddScoped<UsageReportAccess>();
+        services.AddScoped<UsageReports>();
         return services;
     }
 }

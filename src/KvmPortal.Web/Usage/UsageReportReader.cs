@@ -1,0 +1,112 @@
+using KvmPortal.Web.Data;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace KvmPortal.Web.Usage;
+
+/// <summary>One VM's usage for one team over a report period, summed in PostgreSQL.</summary>
+internal sealed record UsageReportRow(
+    Guid VmUuid,
+    Guid? TeamId,
+    Guid HostId,
+    string? VmName,
+    string? HostName,
+    string? TeamName,
+    double CpuNs,
+    double CpuPercentPeak,
+    double VcpuSeconds,
+    double MemoryKibSeconds,
+    long MemoryKibPeak,
+    long? MemoryUsedKibPeak,
+    long DiskCapacityBytes,
+    long DiskAllocationBytes);
+
+/// <summary>
+/// The report's one query. Hourly buckets that start in [From, To) are summed per VM and team; for the VMs seen in the
+/// period (UsageVms), the 5-minute buckets after their last hourly one and the raw samples after their last 5-minute
+/// one are added, so a report that ends now includes the last hour. Every part is read through a primary key or the
+/// (team, bucket) index: a month of 200 VMs is 144,000 hourly rows, summed without leaving the database.
+/// A VM that changed teams during the period is one row per team: usage stays with the team that had it.
+/// </summary>
+internal static class UsageReportReader
+{
+    public static async Task<List<UsageReportRow>> ReadAsync(KvmPortalDbContext db, UsageReportQuery query, CancellationToken cancellationToken)
+    {
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(Sql(scoped: query.Teams is not null), connection);
+        command.Parameters.Add(new NpgsqlParameter("from", NpgsqlDbType.TimestampTz) { Value = query.From.ToUniversalTime() });
+        command.Parameters.Add(new NpgsqlParameter("to", NpgsqlDbType.TimestampTz) { Value = query.To.ToUniversalTime() });
+        if (query.Teams is not null)
+            command.Parameters.Add(new NpgsqlParameter("teams", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = query.Teams.ToArray() });
+
+        var rows = new List<UsageReportRow>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            rows.Add(new UsageReportRow(
+                reader.GetGuid(0), reader.IsDBNull(1) ? null : reader.GetGuid(1), reader.GetGuid(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3), reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5),
+                reader.GetDouble(6), reader.GetDouble(7), reader.GetDouble(8), reader.GetDouble(9), reader.GetInt64(10),
+                reader.IsDBNull(11) ? null : reader.GetInt64(11), reader.GetInt64(12), reader.GetInt64(13)));
+        }
+        return rows;
+    }
+
+    /// <summary>The query; with <paramref name="scoped"/> every part is limited to the teams in @teams.</summary>
+    public static string Sql(bool scoped)
+    {
+        var team = scoped ? """AND "TeamId" = ANY(@teams)""" : "";
+        var fiveTeam = scoped ? """AND f."TeamId" = ANY(@teams)""" : "";
+        var rawTeam = scoped ? """AND s."TeamId" = ANY(@teams)""" : "";
+        return $"""
+            WITH seen AS (
+                SELECT "VmUuid" FROM "UsageVms" WHERE "LastSeenAt" >= @from AND "FirstSeenAt" < @to {team}
+            ),
+            after_hours AS (
+                SELECT seen."VmUuid", GREATEST(@from, COALESCE((SELECT max(h."BucketStart") + interval '1 hour' FROM "VmUsage1h" h
+                    WHERE h."VmUuid" = seen."VmUuid" AND h."BucketStart" >= @from AND h."BucketStart" < @to), @from)) AS since
+                FROM seen
+            ),
+            tails AS (
+                SELECT a."VmUuid", a.since AS five_since, GREATEST(a.since, COALESCE((SELECT max(f."BucketStart") + interval '5 minutes' FROM "VmUsage5m" f
+                    WHERE f."VmUuid" = a."VmUuid" AND f."BucketStart" >= a.since AND f."BucketStart" < @to), a.since)) AS raw_since
+                FROM after_hours a
+            ),
+            usage AS (
+                SELECT "VmUuid", "BucketStart" AS at, "HostId", "TeamId", "CpuTimeNs"::float8 AS cpu_ns, "CpuPercentPeak" AS cpu_peak,
+                       "VcpuSeconds" AS vcpu_s, "MemoryKibSeconds" AS memory_kib_s, "MemoryKibPeak" AS memory_peak,
+                       "MemoryUsedKibPeak" AS memory_used_peak, "DiskCapacityBytes" AS disk_capacity, "DiskAllocationBytes" AS disk_allocation
+                FROM "VmUsage1h" WHERE "BucketStart" >= @from AND "BucketStart" < @to {team}
+                UNION ALL
+                SELECT f."VmUuid", f."BucketStart", f."HostId", f."TeamId", f."CpuTimeNs"::float8, f."CpuPercentPeak",
+                       f."VcpuSeconds", f."MemoryKibSeconds", f."MemoryKibPeak", f."MemoryUsedKibPeak", f."DiskCapacityBytes", f."DiskAllocationBytes"
+                FROM tails t JOIN "VmUsage5m" f ON f."VmUuid" = t."VmUuid" AND f."BucketStart" >= t.five_since AND f."BucketStart" < @to
+                WHERE TRUE {fiveTeam}
+                UNION ALL
+                SELECT s."VmUuid", s."SampledAt", s."HostId", s."TeamId", s."CpuTimeNs"::float8,
+                       s."CpuTimeNs" / (s."IntervalSeconds" * s."Vcpus" * 1e9) * 100,
+                       s."IntervalSeconds" * s."Vcpus", s."IntervalSeconds" * s."MemoryKib", s."MemoryKib", s."MemoryUsedKib",
+                       s."DiskCapacityBytes", s."DiskAllocationBytes"
+                FROM tails t JOIN "VmSamples" s ON s."VmUuid" = t."VmUuid" AND s."SampledAt" >= t.raw_since AND s."SampledAt" < @to
+                WHERE s."IntervalSeconds" > 0 AND s."Vcpus" > 0 {rawTeam}
+            ),
+            per_vm AS (
+                SELECT "VmUuid", "TeamId", (array_agg("HostId" ORDER BY at DESC))[1] AS host_id,
+                       sum(cpu_ns) AS cpu_ns, max(cpu_peak) AS cpu_peak, sum(vcpu_s) AS vcpu_s, sum(memory_kib_s) AS memory_kib_s,
+                       max(memory_peak) AS memory_peak, max(memory_used_peak) AS memory_used_peak,
+                       (array_agg(disk_capacity ORDER BY at DESC))[1] AS disk_capacity,
+                       (array_agg(disk_allocation ORDER BY at DESC))[1] AS disk_allocation
+                FROM usage GROUP BY "VmUuid", "TeamId"
+            )
+            SELECT p."VmUuid", p."TeamId", p.host_id, v."Name", h."Name", tm."Name",
+                   p.cpu_ns, p.cpu_peak, p.vcpu_s, p.memory_kib_s, p.memory_peak, p.memory_used_peak, p.disk_capacity, p.disk_allocation
+            FROM per_vm p
+            LEFT JOIN "UsageVms" v ON v."VmUuid" = p."VmUuid"
+            LEFT JOIN "Hosts" h ON h."Id" = p.host_id
+            LEFT JOIN "Teams" tm ON tm."Id" = p."TeamId"
+            """;
+    }
+}
