@@ -24,10 +24,18 @@ public sealed class UsageReportAccess(ICurrentActor actors, AccessPolicy policy)
             : throw new AccessDeniedException(PortalAction.ViewUsage, $"{actor.UserName} may not view usage.");
     }
 
-    /// <summary>Whether the actor may read any usage report at all (for showing the page and its menu entry).</summary>
+    /// <summary>Whether the actor may read any usage report at all (for showing the page and its menu entry); false for nobody signed in.</summary>
     public async Task<bool> MayViewReportsAsync(CancellationToken cancellationToken)
     {
-        var actor = await ActorAsync(cancellationToken);
+        Actor actor;
+        try
+        {
+            actor = await actors.GetAsync(cancellationToken);
+        }
+        catch (AccessDeniedException)
+        {
+            return false;
+        }
         return AccessRules.AllowsAnywhere(await policy.GetGrantsAsync(actor.UserId, cancellationToken), PortalAction.ViewUsage);
     }
 
