@@ -4,6 +4,8 @@
 #   bench/run.sh volumes [--mib 1024] [--runs 2] [--binding]   (--binding: also the bare binding, synchronous)
 #   bench/run.sh console [--runs 3] [--frames 60] [--round-trips 500] [--connects 20]
 #     (the VNC console proxy vs websockify on the demo VM's VNC server; starts PostgreSQL and the demo VM)
+#   bench/run.sh usage-queries [--vms 1000] [--days 30] [--team-vms 200] [--runs 7]
+#     (month chart and team report vs the same figures summed from 5-minute buckets; starts PostgreSQL)
 # Starts libvirtd when it is not running (the real qemu:///system host takes part).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,5 +21,9 @@ if [[ "${1:-}" == console ]]; then
     ensure_packages websockify
     ensure_postgres
     ensure_demo_vm
+fi
+if [[ "${1:-}" == usage-queries ]]; then
+    source "$ROOT/deploy/lib/postgres.sh"
+    ensure_postgres
 fi
 exec dotnet run -c Release --project "$ROOT/bench/KvmPortal.Bench" -- "$@"

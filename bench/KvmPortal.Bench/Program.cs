@@ -6,6 +6,7 @@ return args switch
     ["inventory", ..] => await InventoryBenchmark.RunAsync(args[1..]),
     ["volumes", ..] => await VolumesBenchmark.RunAsync(args[1..]),
     ["console", ..] => await ConsoleBenchmark.RunAsync(args[1..]),
+    ["usage-queries", ..] => await UsageQueriesBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -14,5 +15,6 @@ static int Usage()
     Console.Error.WriteLine("usage: bench/run.sh inventory [--hosts N] [--vms N] [--runs N]");
     Console.Error.WriteLine("       bench/run.sh volumes [--mib 1024] [--runs 2]");
     Console.Error.WriteLine("       bench/run.sh console [--runs 3] [--frames 60] [--round-trips 500] [--connects 20]");
+    Console.Error.WriteLine("       bench/run.sh usage-queries [--vms 1000] [--days 30] [--team-vms 200] [--runs 7]");
     return 2;
 }
