@@ -4,7 +4,7 @@
 #   bench/run.sh volumes [--mib 1024] [--runs 2] [--binding]   (--binding: also the bare binding, synchronous)
 #   bench/run.sh console [--runs 3] [--frames 60] [--round-trips 500] [--connects 20]
 #     (the VNC console proxy vs websockify on the demo VM's VNC server; starts PostgreSQL and the demo VM)
-#   bench/run.sh usage-queries [--vms 1000] [--days 30] [--team-vms 200] [--runs 7]
+#   bench/run.sh usage-queries [--vms 1000] [--days 30] [--team-vms 200] [--runs 7] [--keep]
 #     (month chart and team report vs the same figures summed from 5-minute buckets; starts PostgreSQL)
 # Starts libvirtd when it is not running (the real qemu:///system host takes part).
 set -euo pipefail

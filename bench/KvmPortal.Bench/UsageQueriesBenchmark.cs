@@ -22,6 +22,7 @@ public static class UsageQueriesBenchmark
         var days = BenchOptions.Int(args, "--days", 30);
         var teamVms = BenchOptions.Int(args, "--team-vms", 200);
         var runs = BenchOptions.Int(args, "--runs", 7);
+        var keep = args.Contains("--keep"); // leave the database for EXPLAIN
         var server = Environment.GetEnvironmentVariable("KVMPORTAL_TEST_DB")
             ?? throw new InvalidOperationException("KVMPORTAL_TEST_DB is not set: bench/run.sh sets it after starting PostgreSQL.");
         Console.WriteLine($"command: bench/run.sh usage-queries --vms {vms} --days {days} --team-vms {teamVms} --runs {runs}");
@@ -55,7 +56,10 @@ public static class UsageQueriesBenchmark
         finally
         {
             NpgsqlConnection.ClearAllPools();
-            await ExecuteAsync(server, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
+            if (keep)
+                Console.WriteLine($"kept database {database}");
+            else
+                await ExecuteAsync(server, $"DROP DATABASE IF EXISTS \"{database}\" WITH (FORCE)");
         }
     }
 

@@ -46,6 +46,10 @@ public sealed class UsageReportTests(KvmPortalAppFixture app) : IClassFixture<Kv
         foreach (var sample in moved.Where(s => s.SampledAt >= day.AddHours(3)))
             sample.TeamId = y;
         vms["moved"] = moved;
+        // Migrated to another host at 04:00: one line, named after the host it ended on.
+        var otherHost = await access.CreateHostAsync();
+        foreach (var sample in vms["busy"].Where(s => s.SampledAt >= day.AddHours(4)))
+            sample.HostId = otherHost;
         foreach (var (name, samples) in vms)
             await UsageRows.WriteAsync(access.Contexts, name, samples, hoursDoneBefore: day.AddHours(5), fiveMinutesDoneBefore: day.AddHours(6.5 - 10 / 60.0), rawKeptFrom: day);
         return new Arranged(host, x, y, vms);
@@ -72,7 +76,7 @@ public sealed class UsageReportTests(KvmPortalAppFixture app) : IClassFixture<Kv
                 var line = Assert.Single(report.Vms, l => l.VmUuid == samples[0].VmUuid && l.TeamId == part.Key);
                 var expected = part.ToList();
                 Assert.Equal(name, line.VmName);
-                Assert.Equal(arranged.Host, line.HostId);
+                Assert.Equal(expected[^1].HostId, line.HostId);
                 Assert.StartsWith("access-", line.HostName);
                 Assert.Equal(expected.Sum(s => s.IntervalSeconds * s.Vcpus) / 3600, line.VcpuHours, 9);
                 Assert.Equal(expected.Sum(s => s.IntervalSeconds * s.MemoryKib) / 1024 / 1024 / 3600, line.MemoryGibHours, 9);
@@ -96,6 +100,7 @@ public sealed class UsageReportTests(KvmPortalAppFixture app) : IClassFixture<Kv
         VmUsageLine Line(string name) => report.Vms.Single(l => l.VmUuid == arranged.Vms[name][0].VmUuid && l.TeamId == arranged.Vms[name][^1].TeamId);
         Assert.False(Line("busy").Idle);
         Assert.False(Line("busy").Oversized);
+        Assert.NotEqual(arranged.Host, Line("busy").HostId); // migrated
         Assert.True(Line("idle").Idle);
         Assert.True(Line("idle").Oversized);
         Assert.False(Line("small").Idle);
