@@ -32,7 +32,9 @@ internal sealed record UsageReportRow(
 /// plain aggregates, so the grouping is a small hash table (ordered aggregates for "the last row's host and disk" made
 /// PostgreSQL sort every row): rows are summed per VM, team and host, the disk figures of the last row come from the
 /// largest [time, capacity, allocation] array, and the host parts of a migrated VM are added up here.
-/// A VM that changed teams during the period is one row per team: usage stays with the team that had it.
+/// A VM that changed teams during the period is one row per team: usage stays with the team that had it. (The tails
+/// are looked for among the VMs UsageVms puts in the scope now, so the not yet rolled-up minutes of a VM that has just
+/// left a team are missing from that team's report until the rollup job reaches them.)
 /// </summary>
 internal static class UsageReportReader
 {
