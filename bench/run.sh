@@ -6,6 +6,8 @@
 #     (the VNC console proxy vs websockify on the demo VM's VNC server; starts PostgreSQL and the demo VM)
 #   bench/run.sh usage-write [--vms 1000] [--intervals 30]
 #     (the usage recorder's batched write of one interval vs one INSERT per row; starts PostgreSQL)
+#   bench/run.sh usage-queries [--vms 1000] [--days 30] [--team-vms 200] [--runs 7] [--keep]
+#     (month chart and team report vs the same figures summed from 5-minute buckets; starts PostgreSQL)
 # Starts libvirtd when it is not running (the real qemu:///system host takes part).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,7 +24,7 @@ if [[ "${1:-}" == console ]]; then
     ensure_postgres
     ensure_demo_vm
 fi
-if [[ "${1:-}" == usage-write ]]; then
+if [[ "${1:-}" == usage-write || "${1:-}" == usage-queries ]]; then
     source "$ROOT/deploy/lib/postgres.sh"
     ensure_postgres
 fi

@@ -7,6 +7,7 @@ return args switch
     ["volumes", ..] => await VolumesBenchmark.RunAsync(args[1..]),
     ["console", ..] => await ConsoleBenchmark.RunAsync(args[1..]),
     ["usage-write", ..] => await UsageWriteBenchmark.RunAsync(args[1..]),
+    ["usage-queries", ..] => await UsageQueriesBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -16,5 +17,6 @@ static int Usage()
     Console.Error.WriteLine("       bench/run.sh volumes [--mib 1024] [--runs 2]");
     Console.Error.WriteLine("       bench/run.sh console [--runs 3] [--frames 60] [--round-trips 500] [--connects 20]");
     Console.Error.WriteLine("       bench/run.sh usage-write [--vms 1000] [--intervals 30]");
+    Console.Error.WriteLine("       bench/run.sh usage-queries [--vms 1000] [--days 30] [--team-vms 200] [--runs 7] [--keep]");
     return 2;
 }

@@ -15,6 +15,7 @@ public static class ApiEndpoints
         api.MapConsolesApi();
         api.MapStorageApi();
         api.MapNetworksApi();
+        api.MapUsageApi();
         // Anything else under /api/v1 is a 404 problem, not the cookie login's redirect.
         api.Map("/{**path}", (string? path) => ApiProblems.NotFound($"No API endpoint at /api/v1/{path}.")).ExcludeFromDescription();
         app.MapHub<InventoryHub>(ApiRoutes.InventoryHub).RequireAuthorization(ApiRoutes.Policy).RequireRateLimiting(RateLimitPolicies.Api);

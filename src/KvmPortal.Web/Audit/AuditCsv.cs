@@ -1,4 +1,5 @@
 using System.Globalization;
+using KvmPortal.Web.Csv;
 using KvmPortal.Web.Data;
 using KvmPortal.Web.Resources;
 using Microsoft.Extensions.Localization;
@@ -6,10 +7,7 @@ using Microsoft.Extensions.Localization;
 namespace KvmPortal.Web.Audit;
 
 /// <summary>
-/// The audit log as CSV (RFC 4180): a header line, then one record per entry, CRLF line ends, fields with a comma,
-/// quote or line break quoted with quotes doubled. A field that a spreadsheet would run as a formula (it starts with
-/// =, +, -, @, tab or CR) gets a leading apostrophe: names in the log come from users, and an export must not become
-/// a way to run a formula on an administrator's desktop.
+/// The audit log as CSV (<see cref="RfcCsv"/>: RFC 4180, formulas defused): a header line, then one record per entry.
 /// </summary>
 public static class AuditCsv
 {
@@ -47,13 +45,7 @@ public static class AuditCsv
         entry.Pool, entry.Volume, entry.Network, entry.OtherTarget, entry.Parameters, entry.Error, entry.XmlBefore, entry.XmlAfter,
     ];
 
-    public static string Field(string? value)
-    {
-        if (string.IsNullOrEmpty(value)) return "";
-        if (value[0] is '=' or '+' or '-' or '@' or '\t' or '\r') value = "'" + value;
-        return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
-    }
+    public static string Field(string? value) => RfcCsv.Field(value);
 
-    private static Task WriteLineAsync(TextWriter writer, IEnumerable<string?> fields) =>
-        writer.WriteAsync(string.Join(',', fields.Select(Field)) + "\r\n");
+    private static Task WriteLineAsync(TextWriter writer, IEnumerable<string?> fields) => writer.WriteAsync(RfcCsv.Line(fields));
 }

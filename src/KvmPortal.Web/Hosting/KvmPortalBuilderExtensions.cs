@@ -2,6 +2,7 @@ using KvmPortal.Web.Api;
 using KvmPortal.Web.Components.Account;
 using KvmPortal.Web.Audit;
 using KvmPortal.Web.Consoles;
+using KvmPortal.Web.Usage;
 
 namespace KvmPortal.Web.Hosting;
 
@@ -61,6 +62,7 @@ public static class KvmPortalBuilderExtensions
         app.MapStorageEndpoints();
         app.MapKvmPortalApi();
         app.MapAuditExport();
+        app.MapUsageExport();
         app.MapKvmPortalUi();
         return app;
     }

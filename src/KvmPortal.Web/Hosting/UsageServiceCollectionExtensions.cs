@@ -29,6 +29,11 @@ public static class UsageServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<UsageRecorder>());
 
         services.AddHostedService<UsageRollupJob>();
+
+        // The queries, and the pages' and endpoints' one way in to them (permission checked on every read).
+        services.AddSingleton<IUsageHistory, UsageHistory>();
+        services.AddScoped<UsageReportAccess>();
+        services.AddScoped<UsageReports>();
         return services;
     }
 }

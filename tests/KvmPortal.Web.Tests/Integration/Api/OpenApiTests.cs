@@ -21,6 +21,7 @@ public sealed class OpenApiTests(ApiAppFixture app)
                      "/api/v1/vms/{hostId}/{uuid}/console-tickets", "/api/v1/pools/{hostId}", "/api/v1/pools/{hostId}/{pool}/volumes",
                      "/api/v1/pools/{hostId}/{pool}/volumes/{name}", "/api/v1/networks", "/api/v1/networks/{hostId}",
                      "/api/v1/networks/{hostId}/{uuid}/start", "/api/v1/networks/{hostId}/{uuid}/stop",
+                     "/api/v1/usage/report", "/api/v1/vms/{hostId}/{uuid}/usage",
                  })
             Assert.Contains(expected, paths);
         Assert.All(paths, p => Assert.StartsWith("/api/v1/", p));
