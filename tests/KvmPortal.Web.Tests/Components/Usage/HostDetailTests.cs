@@ -104,6 +104,7 @@ public sealed class HostDetailTests : BunitHarness
         Assert.Equal("Allocated: 20.0 GiB", Text(page, "host-storage-allocation"));
         Assert.Equal("Available: 180.0 GiB", Text(page, "host-storage-available"));
         Assert.Equal(3, page.FindAll("[data-testid=host-capacity-storage] [data-pool]").Count);
+        Assert.Empty(page.FindAll("[data-testid=host-storage-error]"));
     }
 
     [Fact]
@@ -143,6 +144,8 @@ public sealed class HostDetailTests : BunitHarness
         Assert.Equal("Used: unknown", Text(page, "host-cpu-used"));
         Assert.Equal((host.Id, UsagePeriod.Hour), Assert.Single(history.SeriesRequests));
         Assert.Empty(page.FindAll("[data-testid=usage-chart-disk]"));
+        var memory = page.FindComponent<KvmPortal.Web.Components.Pages.Usage.UsageChartGrid>().Instance.Charts.Single(c => c.Id == "usage-chart-memory");
+        Assert.Equal(["Total", "Used"], memory.Series.Select(s => s.Name));
     }
 
     [Fact]
@@ -153,5 +156,37 @@ public sealed class HostDetailTests : BunitHarness
         var page = Context.Render<HostDetail>(p => p.Add(x => x.Id, Guid.NewGuid()));
 
         Assert.Equal("This host no longer exists.", Text(page, "host-not-found"));
+    }
+}
+
+public sealed class HostDetailStorageFailureTests : BunitHarness
+{
+    protected override void AddServices(IServiceCollection services)
+    {
+        services.AddSingleton<IUsageHistory>(new InMemoryUsageHistory());
+        services.AddOptions<UsageOptions>();
+        services.AddSingleton<IStorageQueries>(new FailingStorageQueries());
+    }
+
+    [Fact]
+    public void Pools_that_cannot_be_read_are_reported_on_the_storage_card()
+    {
+        using var _ = new CultureScope("en");
+        var host = Inventory.AddHost("lab1");
+
+        var page = Context.Render<HostDetail>(p => p.Add(x => x.Id, host.Id));
+
+        page.WaitForAssertion(() => Assert.Equal("Could not list pools. Libvirt said: connection reset",
+            page.Find("[data-testid=host-storage-error]").TextContent.Trim()));
+        Assert.Equal("Host CPUs: 0", page.Find("[data-testid=host-cpus]").TextContent.Trim());
+    }
+
+    private sealed class FailingStorageQueries : IStorageQueries
+    {
+        public Task<IReadOnlyList<StoragePoolSummary>> ListPoolsAsync(Guid hostId, CancellationToken cancellationToken = default) =>
+            throw new KvmPortal.Hypervisor.HypervisorException("Could not list pools.", "connection reset");
+
+        public Task<IReadOnlyList<StorageVolumeSummary>> ListVolumesAsync(Guid hostId, string pool, CancellationToken cancellationToken = default) =>
+            throw new NotSupportedException();
     }
 }

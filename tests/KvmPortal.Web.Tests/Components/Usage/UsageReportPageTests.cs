@@ -45,7 +45,7 @@ public sealed class UsageReportPageTests : BunitHarness
         Assert.Empty(page.FindAll("td[data-vm=web1] ~ td [data-testid=usage-flag-oversized]"));
         Assert.Single(page.FindAll("td[data-vm=web2] ~ td [data-testid=usage-flag-oversized]"));
         Assert.Empty(page.FindAll("td[data-vm=db1] ~ td [data-testid^=usage-flag-]"));
-        Assert.Equal("120.0", page.Find("tr[data-team=web] [data-testid=team-vcpu-hours]").TextContent.Trim());
+        Assert.Equal("120.00", page.Find("tr[data-team=web] [data-testid=team-vcpu-hours]").TextContent.Trim());
         Assert.Equal("1", page.Find("tr[data-team=web] [data-testid=team-idle]").TextContent.Trim());
         Assert.Single(page.FindAll("tr[data-team='(no team)']"));
         Assert.NotEmpty(page.FindAll("[data-testid=usage-team-chart] svg"));

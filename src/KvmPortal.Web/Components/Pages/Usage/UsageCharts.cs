@@ -22,7 +22,7 @@ public static class UsageCharts
     public static IReadOnlyList<UsageChartView> ForVm(UsageSeries series, IStringLocalizer<Strings> text) =>
     [
         Cpu(series, text),
-        Memory(series, text),
+        Memory(series, text, text["UsageSeriesAllocated"]),
         Throughput("usage-chart-disk", text["UsageChartDisk"], series,
             (text["UsageSeriesRead"], p => p.DiskReadBytesPerSecond), (text["UsageSeriesWrite"], p => p.DiskWriteBytesPerSecond)),
         Throughput("usage-chart-network", text["UsageChartNetwork"], series,
@@ -30,7 +30,7 @@ public static class UsageCharts
     ];
 
     public static IReadOnlyList<UsageChartView> ForHost(UsageSeries series, IStringLocalizer<Strings> text) =>
-        [Cpu(series, text), Memory(series, text)];
+        [Cpu(series, text), Memory(series, text, text["UsageSeriesTotal"])];
 
     private static UsageChartView Cpu(UsageSeries series, IStringLocalizer<Strings> text) =>
         Chart("usage-chart-cpu", text["UsageChartCpu"], series,
@@ -39,13 +39,14 @@ public static class UsageCharts
             Line(text["UsageSeriesPeak"], series.Points.Select(p => (p.At, (double?)p.CpuPercentPeak))),
         ]);
 
-    private static UsageChartView Memory(UsageSeries series, IStringLocalizer<Strings> text)
+    /// <summary>Memory against what a VM is given, or a host has (<paramref name="whole"/> names that line).</summary>
+    private static UsageChartView Memory(UsageSeries series, IStringLocalizer<Strings> text, string whole)
     {
         var max = series.Points.Count == 0 ? 0 : series.Points.Max(p => Math.Max(p.MemoryKib, p.MemoryUsedKib ?? 0));
         var (divisor, unit) = max >= 2 * KibPerGib ? (KibPerGib, "GiB") : (1024.0, "MiB");
         return Chart("usage-chart-memory", $"{text["UsageChartMemory"]} ({unit})", series,
         [
-            Line(text["UsageSeriesAllocated"], series.Points.Select(p => (p.At, (double?)(p.MemoryKib / divisor)))),
+            Line(whole, series.Points.Select(p => (p.At, (double?)(p.MemoryKib / divisor)))),
             Line(text["UsageSeriesUsed"], series.Points.Select(p => (p.At, p.MemoryUsedKib / divisor))),
         ]);
     }

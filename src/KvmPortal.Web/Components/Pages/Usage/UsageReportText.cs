@@ -12,7 +12,8 @@ public static class UsageReportText
 {
     public static string Team(string? name, IStringLocalizer<Strings> text) => name ?? text["UsageNoTeam"];
 
-    public static string Hours(double hours) => hours.ToString("N1", CultureInfo.CurrentCulture);
+    /// <summary>Hours with two decimals: a small guest over a short period still shows a figure.</summary>
+    public static string Hours(double hours) => hours.ToString("N2", CultureInfo.CurrentCulture);
 
     public static string Disk(long usedBytes, long allocatedBytes, IStringLocalizer<Strings> text) =>
         text["UsageDiskUsedOfAllocated", Formatting.Bytes(usedBytes), Formatting.Bytes(allocatedBytes)];
