@@ -8,6 +8,7 @@ public static class UsageServiceCollectionExtensions
     public static IServiceCollection AddKvmPortalUsage(this IServiceCollection services)
     {
         services.AddOptions<UsageOptions>().BindConfiguration(UsageOptions.Section);
+        services.AddScoped<IUsageReports, GrantScopedUsageReports>();
         return services;
     }
 }

@@ -1,14 +1,37 @@
 using System.Collections.Concurrent;
+using KvmPortal.Hypervisor.Vms;
+using KvmPortal.Web.Access;
 using KvmPortal.Web.Usage;
 
 namespace KvmPortal.Web.Tests.Fakes;
 
 /// <summary>
 /// Usage history held in memory for component tests: series per VM and host as the test sets them, report lines
-/// filtered by the query's teams and summed per team. Records what was asked.
+/// filtered by the query's teams and summed per team. Records what was asked. As <see cref="IUsageReports"/> it
+/// reports within <see cref="Scope"/> and refuses when <see cref="Refused"/> (the server's decision, set by the test).
 /// </summary>
-public sealed class InMemoryUsageHistory : IUsageHistory
+public sealed class InMemoryUsageHistory : IUsageHistory, IUsageReports
 {
+    /// <summary>The teams the server lets the user see (null: all).</summary>
+    public IReadOnlyCollection<Guid>? Scope { get; set; }
+
+    /// <summary>The server refuses every read: the user has no usage permission (any more).</summary>
+    public bool Refused { get; set; }
+
+    public Task<bool> MayViewReportsAsync(CancellationToken cancellationToken) => Task.FromResult(!Refused);
+
+    public Task<UsageReport> ReportAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        ThrowIfRefused();
+        return ReportAsync(new UsageReportQuery(from, to, Scope), cancellationToken);
+    }
+
+    public Task<UsageSeries> VmSeriesAsync(VmKey vm, UsagePeriod period, CancellationToken cancellationToken)
+    {
+        ThrowIfRefused();
+        return VmSeriesAsync(vm.Uuid, period, cancellationToken);
+    }
+
     public ConcurrentDictionary<Guid, List<UsagePoint>> VmPoints { get; } = new();
 
     public ConcurrentDictionary<Guid, List<UsagePoint>> HostPoints { get; } = new();
@@ -58,6 +81,12 @@ public sealed class InMemoryUsageHistory : IUsageHistory
         SeriesRequests.Enqueue((id, period));
         var list = points.TryGetValue(id, out var found) ? found.ToList() : [];
         return Task.FromResult(new UsageSeries(period, TimeSpan.FromSeconds(10), list));
+    }
+
+    private void ThrowIfRefused()
+    {
+        if (Refused)
+            throw new AccessDeniedException(PortalAction.ViewUsage, "refused");
     }
 
     private void ThrowIfFailing()

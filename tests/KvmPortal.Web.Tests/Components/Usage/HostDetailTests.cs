@@ -23,7 +23,7 @@ public sealed class HostDetailTests : BunitHarness
 
     protected override void AddServices(IServiceCollection services)
     {
-        services.AddSingleton<IUsageHistory>(history);
+        services.AddSingleton<IUsageReports>(history);
         services.AddOptions<UsageOptions>();
     }
 
@@ -163,7 +163,7 @@ public sealed class HostDetailStorageFailureTests : BunitHarness
 {
     protected override void AddServices(IServiceCollection services)
     {
-        services.AddSingleton<IUsageHistory>(new InMemoryUsageHistory());
+        services.AddSingleton<IUsageReports>(new InMemoryUsageHistory());
         services.AddOptions<UsageOptions>();
         services.AddSingleton<IStorageQueries>(new FailingStorageQueries());
     }

@@ -15,7 +15,7 @@ public sealed class UsageReportPageTests : BunitHarness
     private static readonly Guid Web = Guid.NewGuid(), Db = Guid.NewGuid();
     private readonly InMemoryUsageHistory history = new();
 
-    protected override void AddServices(IServiceCollection services) => services.AddSingleton<IUsageHistory>(history);
+    protected override void AddServices(IServiceCollection services) => services.AddSingleton<IUsageReports>(history);
 
     private static VmUsageLine Line(string name, Guid? team, string? teamName, double vcpuHours, bool idle = false, bool oversized = false) =>
         new(Guid.NewGuid(), name, Guid.NewGuid(), "lab1", team, teamName, vcpuHours, vcpuHours / 2, 20L << 30, 5L << 30,
@@ -54,27 +54,23 @@ public sealed class UsageReportPageTests : BunitHarness
     }
 
     [Fact]
-    public void A_team_viewer_asks_only_for_their_teams()
+    public void The_server_side_scope_decides_which_teams_are_shown()
     {
         AddLines();
-        Permissions.View = new AccessView(
-            [new RoleGrant(PortalRole.Viewer, Web), new RoleGrant(PortalRole.Operator, Db), new RoleGrant(PortalRole.HelpDesk, Guid.NewGuid())],
-            new Dictionary<VmKey, Guid>());
+        history.Scope = [Web, Db];
 
         var page = Context.Render<UsageReportPage>();
 
         page.WaitForAssertion(() => Assert.Equal(3, page.FindAll("[data-testid=usage-vm-name]").Count));
-        var teams = Assert.Single(history.ReportQueries).Teams;
-        Assert.NotNull(teams);
-        Assert.Equal(new[] { Web, Db }.Order(), teams.Order());
         Assert.Empty(page.FindAll("[data-vm=stray]"));
+        Assert.Equal(2, page.FindAll("[data-testid=usage-team-table] tr[data-team]").Count);
     }
 
     [Fact]
     public void A_user_without_usage_grants_is_refused_and_nothing_is_read()
     {
         using var _ = new CultureScope("en");
-        Permissions.View = new AccessView([new RoleGrant(PortalRole.HelpDesk, null)], new Dictionary<VmKey, Guid>());
+        history.Refused = true;
 
         var page = Context.Render<UsageReportPage>();
 

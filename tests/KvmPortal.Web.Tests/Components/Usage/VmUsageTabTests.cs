@@ -18,7 +18,7 @@ public sealed class VmUsageTabTests : BunitHarness
 
     protected override void AddServices(IServiceCollection services)
     {
-        services.AddSingleton<IUsageHistory>(history);
+        services.AddSingleton<IUsageReports>(history);
         services.AddSingleton<TimeProvider>(clock);
         services.AddOptions<UsageOptions>();
     }
@@ -135,6 +135,19 @@ public sealed class VmUsageTabTests : BunitHarness
 
         page.WaitForAssertion(() => Assert.Equal(
             "The usage history could not be read; the details are in the server log.", page.Find("[data-testid=usage-error]").TextContent.Trim()));
+    }
+
+    [Fact]
+    public void A_read_refused_on_the_server_says_so()
+    {
+        using var english = new CultureScope("en");
+        history.Refused = true; // e.g. the grant was revoked after the page opened
+        var page = RenderVm(out _);
+
+        OpenUsageTab(page);
+
+        page.WaitForAssertion(() => Assert.Equal("You are not allowed to do this.", page.Find("[data-testid=usage-error]").TextContent.Trim()));
+        Assert.Empty(history.SeriesRequests);
     }
 
     [Fact]
