@@ -8,7 +8,6 @@ public static class UsageServiceCollectionExtensions
     public static IServiceCollection AddKvmPortalUsage(this IServiceCollection services)
     {
         services.AddOptions<UsageOptions>().BindConfiguration(UsageOptions.Section);
-        services.AddScoped<IUsageReports, GrantScopedUsageReports>();
         return services;
     }
 }
