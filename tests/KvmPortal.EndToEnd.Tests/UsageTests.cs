@@ -38,6 +38,14 @@ public sealed class UsageTests
             await Expect(cpu).ToHaveAttributeAsync("data-points", new Regex("^[1-9][0-9]*$"), new() { Timeout = 60_000 });
             await Expect(cpu.Locator("svg path").First).ToBeAttachedAsync();
             await Expect(page.Locator("[data-testid=usage-chart-memory]")).ToBeVisibleAsync(Visible);
+
+            // The same samples in the report of the last 7 days, on the page and in its CSV.
+            await page.GotoAsync(portal.BaseUrl + "/usage");
+            await page.WaitUntilInteractiveAsync();
+            await Expect(page.Locator($"[data-testid=usage-vm-name][data-vm='{DemoVm}']")).ToBeVisibleAsync(Visible);
+            var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("[data-testid=usage-csv]").ClickAsync());
+            var csv = await File.ReadAllTextAsync(await download.PathAsync());
+            Assert.Contains(DemoVm, csv);
         }
         catch
         {
