@@ -45,6 +45,14 @@ public sealed class DemoVmTests
             await page.WaitUntilInteractiveAsync();
             var host = page.Locator("[data-host='localhost']");
             await Expect(host.Locator("[data-testid=host-status]")).ToHaveTextAsync(new Regex("online", RegexOptions.IgnoreCase), new() { Timeout = 30_000, IgnoreCase = true });
+
+            // The host's page: its capacity against what the VMs are given (the demo VM at least).
+            await page.GotoAsync(portal.BaseUrl + "/" + (await host.Locator("[data-testid=host-link]").GetAttributeAsync("href"))!.TrimStart('/'));
+            await page.WaitUntilInteractiveAsync();
+            await Expect(page.Locator("[data-testid=host-cpus]")).ToHaveTextAsync(new Regex(@"^Host CPUs: [1-9]"), Soon);
+            await Expect(page.Locator("[data-testid=host-vcpus-defined]")).ToHaveTextAsync(new Regex(@"^vCPUs of all VMs: [1-9]"), Soon);
+            await Expect(page.Locator("[data-testid=host-overcommit-cpu]")).ToHaveTextAsync(new Regex(@"running, \d+\.\d\d all$"), Soon);
+            await Expect(page.Locator("[data-testid=host-capabilities]")).ToContainTextAsync("libvirt", new() { Timeout = 30_000 });
         }
         catch
         {

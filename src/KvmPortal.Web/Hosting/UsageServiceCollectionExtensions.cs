@@ -34,6 +34,7 @@ public static class UsageServiceCollectionExtensions
         services.AddSingleton<IUsageHistory, UsageHistory>();
         services.AddScoped<UsageReportAccess>();
         services.AddScoped<UsageReports>();
+        services.AddScoped<IUsageReports>(sp => sp.GetRequiredService<UsageReports>());
         return services;
     }
 }

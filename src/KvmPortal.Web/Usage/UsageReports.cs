@@ -6,7 +6,7 @@ namespace KvmPortal.Web.Usage;
 /// Usage history for the current actor: every read checks the permission first (<see cref="UsageReportAccess"/>).
 /// Pages, the CSV export and the API use this, never <see cref="IUsageHistory"/> directly.
 /// </summary>
-public sealed class UsageReports(UsageReportAccess access, IUsageHistory history)
+public sealed class UsageReports(UsageReportAccess access, IUsageHistory history) : IUsageReports
 {
     /// <summary>The report over [from, to) of the VMs the actor may see usage of.</summary>
     public async Task<UsageReport> ReportAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>

@@ -29,6 +29,9 @@ public static class Formatting
         : bytes >= 1024 ? (bytes / 1024.0).ToString("0.0", CultureInfo.CurrentCulture) + " KiB"
         : bytes.ToString(CultureInfo.CurrentCulture) + " B";
 
+    /// <summary>A ratio such as an overcommit: "1.50".</summary>
+    public static string Ratio(double ratio) => ratio.ToString("0.00", CultureInfo.CurrentCulture);
+
     public static string GiBytes(ulong bytes) => (bytes / GiB).ToString("0.0", CultureInfo.CurrentCulture) + " GiB";
 
     /// <summary>"12.5%" with the culture's decimal separator and percent pattern.</summary>
