@@ -27,13 +27,16 @@ public sealed class BulkActionTests
         {
             await Virsh.RunAsync("create", xml);
             await DemoVmTests.LogInAsync(page, portal);
+            var selectedCount = 0;
             foreach (var vm in new[] { DemoVm, name })
             {
                 var checkbox = page.Locator($"[data-vm='{vm}'] td.vm-select input");
                 await Expect(checkbox).ToBeEnabledAsync(new() { Timeout = 30_000 });
                 await checkbox.ClickAsync(new() { Force = true });
+                // The bulk bar appears above the table after the first tick: wait for it before the next click,
+                // or the layout shift can move the row from under the click.
+                await Expect(page.Locator("[data-testid=bulk-count]")).ToHaveTextAsync($"{++selectedCount} selected", new() { Timeout = 30_000 });
             }
-            await Expect(page.Locator("[data-testid=bulk-count]")).ToHaveTextAsync("2 selected", new() { Timeout = 30_000 });
 
             await RunAsync(page, "pause");
             Assert.Equal("paused", await Virsh.RunAsync("domstate", DemoVm));

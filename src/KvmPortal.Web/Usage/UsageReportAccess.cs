@@ -43,9 +43,12 @@ public sealed class UsageReportAccess(ICurrentActor actors, AccessPolicy policy)
     public async Task DemandVmAsync(VmKey vm, CancellationToken cancellationToken) =>
         await policy.DemandAsync(await ActorAsync(cancellationToken), PortalAction.ViewUsage, AccessTarget.Of(vm), cancellationToken);
 
-    /// <summary>Throws <see cref="AccessDeniedException"/> unless the actor may see the host (every role may).</summary>
+    /// <summary>
+    /// Throws <see cref="AccessDeniedException"/> unless the actor may view usage globally: a host's CPU and memory sum
+    /// up every team's VMs on it (the host page shows them only then, too).
+    /// </summary>
     public async Task DemandHostAsync(Guid hostId, CancellationToken cancellationToken) =>
-        await policy.DemandAsync(await ActorAsync(cancellationToken), PortalAction.ViewHosts, AccessTarget.Host(hostId), cancellationToken);
+        await policy.DemandAsync(await ActorAsync(cancellationToken), PortalAction.ViewUsage, AccessTarget.Host(hostId), cancellationToken);
 
     /// <summary>The signed-in actor; nobody signed in is refused as <see cref="PortalAction.ViewUsage"/>.</summary>
     private async Task<Actor> ActorAsync(CancellationToken cancellationToken)

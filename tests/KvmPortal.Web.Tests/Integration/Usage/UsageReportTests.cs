@@ -219,5 +219,20 @@ public sealed class UsageReportTests(KvmPortalAppFixture app) : IClassFixture<Kv
         await Assert.ThrowsAsync<AccessDeniedException>(() => Reports(helpDesk).VmSeriesAsync(own, UsagePeriod.Day, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task A_hosts_usage_needs_a_global_usage_grant()
+    {
+        var arranged = await ArrangeAsync();
+        var teamViewer = await access.CreateUserAsync("viewer");
+        await access.GrantAsync(teamViewer, PortalRole.Viewer, arranged.TeamX);
+        var globalViewer = await access.CreateUserAsync("viewer");
+        await access.GrantAsync(globalViewer, PortalRole.Viewer, team: null);
+
+        await Reports(globalViewer).HostSeriesAsync(arranged.Host, UsagePeriod.Day, CancellationToken.None);
+        await Reports(globalViewer).HostLatestAsync(arranged.Host, CancellationToken.None);
+        await Assert.ThrowsAsync<AccessDeniedException>(() => Reports(teamViewer).HostSeriesAsync(arranged.Host, UsagePeriod.Day, CancellationToken.None));
+        await Assert.ThrowsAsync<AccessDeniedException>(() => Reports(teamViewer).HostLatestAsync(arranged.Host, CancellationToken.None));
+    }
+
     private UsageReports Reports(Actor? actor) => new(new UsageReportAccess(new FixedActor(actor), access.Policy), History);
 }
