@@ -214,4 +214,12 @@ public enum HypervisorErrorKind
 
     /// <summary>The team's disk quota would be exceeded (sizes like "100 GiB").</summary>
     QuotaDiskExceeded,
+
+    // The portal's own database failing around an operation (raised by the web app's gate): shown like any refusal.
+
+    /// <summary>The portal's database could not be read to check the permission: nothing was done.</summary>
+    PortalDatabaseUnavailable,
+
+    /// <summary>The operation was done, but its audit entry could not be written (the database failed meanwhile).</summary>
+    AuditNotRecorded,
 }

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using KvmPortal.Hypervisor;
 using KvmPortal.Web.Audit;
+using KvmPortal.Web.Data;
 
 namespace KvmPortal.Web.Access;
 
@@ -36,7 +38,7 @@ public sealed class OperationGate(ICurrentActor actors, IAccessPolicy policy, IA
         Func<T, string?>? failureOf = null)
     {
         var actor = await GetActorAsync(operation.Permission, cancellationToken);
-        if (!await policy.IsAllowedAsync(actor, operation.Permission, operation.Access, cancellationToken))
+        if (!await IsAllowedAsync(actor, operation, cancellationToken))
         {
             var refusal = new AccessDeniedException(operation.Permission, $"{actor.UserName} may not {operation.Permission} here.");
             await RecordAsync(actor, operation, succeeded: false, "Refused: " + refusal.Message, null, null);
@@ -57,8 +59,37 @@ public sealed class OperationGate(ICurrentActor actors, IAccessPolicy policy, IA
         }
         var after = await ReadXmlAsync(operation, cancellationToken);
         var failure = failureOf?.Invoke(result);
-        await RecordAsync(actor, operation, succeeded: failure is null, failure, before, after);
+        try
+        {
+            await RecordAsync(actor, operation, succeeded: failure is null, failure, before, after);
+        }
+        catch (AuditWriteException e)
+        {
+            throw new HypervisorException($"{operation.AuditAction} was done, but its audit entry could not be written: {e.InnerException?.Message}")
+            {
+                Kind = HypervisorErrorKind.AuditNotRecorded,
+            };
+        }
         return result;
+    }
+
+    /// <summary>
+    /// The permission check; when the grants cannot be read (the database is down) nothing may run, since nothing
+    /// could be audited either, and the user is told so instead of getting the driver's exception.
+    /// </summary>
+    private async Task<bool> IsAllowedAsync(Actor actor, GatedOperation operation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await policy.IsAllowedAsync(actor, operation.Permission, operation.Access, cancellationToken);
+        }
+        catch (Exception e) when (PortalDatabase.IsUnavailable(e))
+        {
+            throw new HypervisorException($"The portal's database is unavailable, so nothing was done: {e.Message}")
+            {
+                Kind = HypervisorErrorKind.PortalDatabaseUnavailable,
+            };
+        }
     }
 
     /// <summary>Runs the operation's admission check; a quota refusal is audited as a refusal, another failure as the error.</summary>

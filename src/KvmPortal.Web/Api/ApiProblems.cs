@@ -54,7 +54,9 @@ public static class ApiProblems
             // Allowed, but the team's resources are taken: the same call works once some are freed or the quota raised.
             // Not 403, which says the caller lacks a permission (and names it).
             _ when Quotas.QuotaRules.IsRefusal(failure) => StatusCodes.Status409Conflict,
-            HypervisorErrorKind.HostOffline or HypervisorErrorKind.HostNotAnswering or HypervisorErrorKind.HostWentOffline => StatusCodes.Status503ServiceUnavailable,
+            HypervisorErrorKind.HostOffline or HypervisorErrorKind.HostNotAnswering or HypervisorErrorKind.HostWentOffline
+                or HypervisorErrorKind.PortalDatabaseUnavailable => StatusCodes.Status503ServiceUnavailable,
+            HypervisorErrorKind.AuditNotRecorded => StatusCodes.Status500InternalServerError, // done, but unrecorded: our fault
             HypervisorErrorKind.AccessDenied => StatusCodes.Status502BadGateway,
             _ => StatusCodes.Status422UnprocessableEntity, // libvirt (or our checks) refused what was asked
         };
