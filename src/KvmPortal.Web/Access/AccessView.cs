@@ -14,6 +14,11 @@ public sealed class AccessView(
     /// <summary>May do nothing: before the view is loaded, or for a user without grants.</summary>
     public static AccessView Nothing { get; } = new([], new Dictionary<VmKey, Guid>());
 
+    /// <summary>May do nothing because the grants could not be read: the portal's database is unavailable.</summary>
+    public static AccessView Unavailable { get; } = new([], new Dictionary<VmKey, Guid>()) { DatabaseUnavailable = true };
+
+    public bool DatabaseUnavailable { get; private init; }
+
     public IReadOnlyList<RoleGrant> Grants => grants;
 
     public IReadOnlyDictionary<Guid, string> TeamNames { get; } = teamNames ?? new Dictionary<Guid, string>();
@@ -52,7 +57,12 @@ internal sealed class AccessViewSource(ICurrentActor actors, AccessPolicy policy
 {
     private Task<AccessView>? loading;
 
-    public Task<AccessView> GetAsync(CancellationToken cancellationToken = default) => loading ??= LoadAsync(cancellationToken);
+    public async Task<AccessView> GetAsync(CancellationToken cancellationToken = default)
+    {
+        var view = await (loading ??= LoadAsync(cancellationToken));
+        if (view.DatabaseUnavailable) loading = null; // read again next time: the database may be back
+        return view;
+    }
 
     public void Invalidate() => loading = null;
 
@@ -67,9 +77,17 @@ internal sealed class AccessViewSource(ICurrentActor actors, AccessPolicy policy
         {
             return AccessView.Nothing;
         }
-        var grants = await policy.GetGrantsAsync(actor.UserId, cancellationToken);
-        return grants.Count == 0
-            ? AccessView.Nothing
-            : new AccessView(grants, await ownership.GetAllAsync(cancellationToken), await teams.GetNamesAsync(cancellationToken));
+        try
+        {
+            var grants = await policy.GetGrantsAsync(actor.UserId, cancellationToken);
+            return grants.Count == 0
+                ? AccessView.Nothing
+                : new AccessView(grants, await ownership.GetAllAsync(cancellationToken), await teams.GetNamesAsync(cancellationToken));
+        }
+        catch (Exception e) when (Data.PortalDatabase.IsUnavailable(e))
+        {
+            // Pages still open (showing nothing they need a grant for) and say why, instead of ending the circuit.
+            return AccessView.Unavailable;
+        }
     }
 }

@@ -50,6 +50,18 @@ public sealed class DatabaseOutageTests
     }
 
     [Fact]
+    public async Task The_pages_access_view_says_the_database_is_unavailable_instead_of_failing()
+    {
+        var source = new AccessViewSource(new FixedActor(Someone), new AccessPolicy(Unreachable, new VmOwnershipIndex(Unreachable)),
+            new VmOwnershipIndex(Unreachable), new TeamDirectoryReader(Unreachable));
+
+        var view = await source.GetAsync();
+
+        Assert.True(view.DatabaseUnavailable);
+        Assert.False(view.CanAnywhere(PortalAction.ViewVm));
+    }
+
+    [Fact]
     public void Faults_of_our_own_are_not_taken_for_an_outage()
     {
         Assert.False(PortalDatabase.IsUnavailable(new InvalidOperationException("a bug")));
