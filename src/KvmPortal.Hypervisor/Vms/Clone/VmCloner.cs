@@ -2,7 +2,6 @@ using System.Xml.Linq;
 using KvmPortal.Hypervisor.Hosts;
 using KvmPortal.Hypervisor.Inventory;
 using KvmPortal.Hypervisor.Storage;
-using KvmPortal.Hypervisor.Vms.Create;
 using KvmPortal.Libvirt;
 
 namespace KvmPortal.Hypervisor.Vms.Clone;
@@ -162,14 +161,7 @@ internal sealed class VmCloner(HostManager hosts, IInventory inventory) : IVmClo
 
     private void Validate(Guid hostId, CloneSpec spec)
     {
-        var problems = new List<SpecProblem>();
-        if (DomainSpecValidator.CheckName(spec.Name, "VmName", "Name") is { } nameProblem) problems.Add(nameProblem);
-        else if (inventory.Current.Vms.Values.Any(vm => vm.HostId == hostId && vm.Name == spec.Name))
-            problems.Add(SpecProblem.Of("Name", "VmNameTaken", $"A VM called \"{spec.Name}\" already exists on this host.", spec.Name));
-        if (spec.Linked && spec.TargetPool is not null)
-            problems.Add(SpecProblem.Of("TargetPool", "LinkedCloneOwnPool", "A linked clone stays in its source's pools; choose a target pool only for a full clone."));
-        else if (spec.TargetPool is not null && DomainSpecValidator.CheckName(spec.TargetPool, "PoolName", "TargetPool") is { } poolProblem)
-            problems.Add(poolProblem);
-        if (problems.Count > 0) throw HypervisorException.Invalid(problems, $"{spec.Name} cannot be created: ");
+        var names = inventory.Current.Vms.Values.Where(vm => vm.HostId == hostId).Select(vm => vm.Name).ToHashSet(StringComparer.Ordinal);
+        if (CloneSpecValidator.Validate(spec, names) is { Count: > 0 } problems) throw HypervisorException.Invalid(problems, $"{spec.Name} cannot be created: ");
     }
 }

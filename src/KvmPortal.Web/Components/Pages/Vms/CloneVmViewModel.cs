@@ -33,9 +33,7 @@ public sealed class CloneVmViewModel(IVmCloning cloning, VmInfo source, IReadOnl
     /// <summary>Checks the name as libvirt and the host would; true when it is fine.</summary>
     public bool ValidateName()
     {
-        var problem = DomainSpecValidator.CheckName(Name, "VmName", "Name");
-        if (problem is null && namesOnHost.Contains(Name))
-            problem = SpecProblem.Of("Name", "VmNameTaken", $"A VM called \"{Name}\" already exists on this host.", Name);
+        var problem = CloneSpecValidator.Validate(new CloneSpec(Name), namesOnHost).FirstOrDefault(p => p.Field == "Name");
         NameError = problem is null ? null : ProblemText(problem);
         return problem is null;
     }
