@@ -99,6 +99,12 @@ public enum HypervisorErrorKind
 
     /// <summary>An external snapshot's overlay files are named after it, so it needs a name.</summary>
     SnapshotNameRequired,
+    /// <summary>A writable disk to clone is not a pool volume. Arguments: the disk's target, its source.</summary>
+    CloneDiskNotInPool,
+
+    /// <summary>A disk cannot back a linked clone's qcow2 overlay. Arguments: the disk's target, its pool's name.</summary>
+    CloneDiskNotLinkable,
+
     /// <summary>The request has problems; <see cref="HypervisorException.Problems"/> lists them.</summary>
     InvalidSpec,
 

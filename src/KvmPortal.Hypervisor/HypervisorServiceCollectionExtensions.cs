@@ -32,6 +32,7 @@ public static class HypervisorServiceCollectionExtensions
         services.AddSingleton<ISerialConsoles, SerialConsoles>();
         services.AddSingleton<IVmProvisioning, VmProvisioner>();
         services.AddSingleton<IVmEditing, VmEditor>();
+        services.AddSingleton<Vms.Clone.IVmCloning, Vms.Clone.VmCloner>();
         services.AddSingleton<IStorageQueries, StorageQueries>();
         services.AddSingleton<INetworkOperations, NetworkOperations>();
         services.AddSingleton<IStorageOperations, StorageOperations>();

@@ -1,7 +1,10 @@
+using KvmPortal.Hypervisor;
 using KvmPortal.Hypervisor.Inventory;
 using KvmPortal.Hypervisor.Vms;
 using KvmPortal.Hypervisor.Vms.Create;
 using KvmPortal.Hypervisor.Vms.Edit;
+using KvmPortal.Hypervisor.Vms.Clone;
+using KvmPortal.Web.Access;
 
 namespace KvmPortal.Web.Api;
 
@@ -10,7 +13,10 @@ public sealed record VmEditRequest(int? VCpus = null, ulong? MemoryBytes = null,
 
 public sealed record VmXmlRequest(string? Xml = null);
 
-/// <summary>/api/v1/vms: the VM list from the inventory (what the caller may see), details, lifecycle, create, edit, delete.</summary>
+/// <summary>A clone of a shut-off VM: its name, the pool for full copies (null: each disk's own), linked or full, the owning team.</summary>
+public sealed record VmCloneRequest(string? Name = null, string? Pool = null, bool Linked = false, Guid? Team = null);
+
+/// <summary>/api/v1/vms: the VM list from the inventory (what the caller may see), details, lifecycle, create, clone, edit, delete.</summary>
 public static class VmsApi
 {
     public static RouteGroupBuilder MapVmsApi(this RouteGroupBuilder api)
@@ -59,6 +65,20 @@ public static class VmsApi
             if (edit.Autostart is { } autostart) await editing.SetAutostartAsync(key, autostart, ct);
             if (edit.Name is { } name) await editing.RenameAsync(key, name, ct);
             return Results.NoContent();
+        });
+
+        vm.MapPost("/clone", async (Guid hostId, Guid uuid, VmCloneRequest request, IVmCloning cloning, VmCreationTeam creationTeam, CancellationToken ct) =>
+        {
+            creationTeam.Chosen = request.Team;
+            try
+            {
+                var key = await cloning.CloneAsync(new VmKey(hostId, uuid), new CloneSpec(request.Name ?? "", request.Pool, request.Linked), cancellationToken: ct);
+                return Results.Created($"{ApiRoutes.Base}/vms/{key.HostId}/{key.Uuid}", key);
+            }
+            catch (HypervisorException invalid) when (invalid.Kind == HypervisorErrorKind.InvalidSpec)
+            {
+                return ApiProblems.Invalid(invalid.Problems);
+            }
         });
 
         vm.MapGet("/xml", async (Guid hostId, Guid uuid, IVmEditing editing, CancellationToken ct) =>

@@ -47,6 +47,7 @@ public static class AccessServiceCollectionExtensions
 
         Decorate<IVmOperations, GatedVmOperations>(services);
         Decorate<IVmProvisioning, GatedVmProvisioning>(services);
+        Decorate<KvmPortal.Hypervisor.Vms.Clone.IVmCloning, GatedVmCloning>(services);
         Decorate<IVmEditing, GatedVmEditing>(services);
         Decorate<INetworkOperations, GatedNetworkOperations>(services);
         Decorate<IStorageOperations, GatedStorageOperations>(services);

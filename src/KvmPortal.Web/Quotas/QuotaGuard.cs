@@ -1,5 +1,6 @@
 using KvmPortal.Hypervisor.Inventory;
 using KvmPortal.Hypervisor.Vms;
+using KvmPortal.Hypervisor.Vms.Clone;
 using KvmPortal.Hypervisor.Vms.Create;
 using KvmPortal.Web.Access;
 
@@ -20,6 +21,20 @@ public sealed class QuotaGuard(QuotaUsageReader usage, IInventory inventory, VmO
                 var compute = !quota.CountsRunningOnly || spec.StartAfterCreate;
                 var disk = quota.MaxDiskGib is null ? 0 : await new DiskRequest(spec.HostId, use, scan).OfAsync(spec, cancellationToken);
                 return new QuotaAmounts(1, compute ? (ulong)Math.Max(spec.VCpus, 0) : 0, compute ? spec.MemoryBytes : 0, disk);
+            }, cancellationToken)
+            : Task.CompletedTask;
+
+    /// <summary>
+    /// A clone is a new, shut-off VM with the source's vCPUs and memory and new volumes of the source disks' virtual
+    /// sizes (a linked clone's overlay can grow to its full size, so it counts the same).
+    /// </summary>
+    public Task EnsureCloneAsync(Guid? team, VmKey source, IReadOnlyList<ClonedDisk> disks, CancellationToken cancellationToken = default) =>
+        team is { } id && inventory.Current.Vms.TryGetValue(source, out var info)
+            ? EnsureAsync(id, involvesDisks: true, (quota, _, _) =>
+            {
+                var compute = !quota.CountsRunningOnly;
+                var disk = disks.Aggregate(0UL, (sum, d) => sum + d.CapacityBytes);
+                return Task.FromResult(new QuotaAmounts(1, compute ? (ulong)Math.Max(info.VCpus, 0) : 0, compute ? info.MemoryBytes : 0, disk));
             }, cancellationToken)
             : Task.CompletedTask;
 

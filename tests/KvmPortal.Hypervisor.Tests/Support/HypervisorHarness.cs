@@ -31,6 +31,7 @@ public sealed class HypervisorHarness : IAsyncDisposable
         Vms = new VmOperations(Hosts, Inventory);
         Provisioning = new VmProvisioner(Hosts, Inventory);
         Editing = new VmEditor(Hosts, Inventory);
+        Cloning = new KvmPortal.Hypervisor.Vms.Clone.VmCloner(Hosts, Inventory);
         Storage = new StorageQueries(Hosts);
         Networks = new NetworkOperations(Hosts, Inventory);
         StorageOps = new StorageOperations(Hosts);
@@ -45,6 +46,7 @@ public sealed class HypervisorHarness : IAsyncDisposable
     public IVmOperations Vms { get; }
     public IVmProvisioning Provisioning { get; }
     public IVmEditing Editing { get; }
+    public KvmPortal.Hypervisor.Vms.Clone.IVmCloning Cloning { get; }
     public IStorageQueries Storage { get; }
     public INetworkOperations Networks { get; }
     public IStorageOperations StorageOps { get; }

@@ -43,6 +43,19 @@ public sealed class SnapshotDomain : IDisposable
     public string Format { get; }
     public string DiskPath { get; }
     public string PoolPath => _storage.PoolPath;
+    public string PoolName => _storage.PoolName;
+    public string NetworkName => _storage.NetworkName;
+
+    public StorageVolume CreateVolume(string name, ulong bytes, string format = "raw") => _storage.CreateVolume(name, bytes, format);
+
+    /// <summary>Defines the domain again with <paramref name="change"/> applied to its inactive XML.</summary>
+    public void Redefine(Action<XElement> change)
+    {
+        using var domain = Lookup();
+        var xml = XElement.Parse(domain.GetXmlDescription(DomainXmlFlags.Inactive));
+        change(xml);
+        using var redefined = _connection.DefineDomain(xml.ToString());
+    }
 
     public Domain Lookup() => _connection.LookupDomainByUuid(Uuid);
 
@@ -63,12 +76,15 @@ public sealed class SnapshotDomain : IDisposable
     }
 
     /// <summary>The first <paramref name="length"/> bytes of the disk as the guest sees it.</summary>
-    public string ReadStart(int length)
+    public string ReadStart(int length) => ReadStart(DiskPath, Format, length);
+
+    /// <summary>The first <paramref name="length"/> bytes of the image at <paramref name="path"/> as a guest sees them.</summary>
+    public static string ReadStart(string path, string format, int length)
     {
         var raw = Path.GetTempFileName();
         try
         {
-            Run("qemu-img", "convert", "-f", Format, "-O", "raw", DiskPath, raw);
+            Run("qemu-img", "convert", "-f", format, "-O", "raw", path, raw);
             using var stream = File.OpenRead(raw);
             var buffer = new byte[length];
             stream.ReadExactly(buffer);

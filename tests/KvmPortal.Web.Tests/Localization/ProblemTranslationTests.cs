@@ -31,7 +31,8 @@ public sealed partial class ProblemTranslationTests
     {
         var wizard = new CreateVmViewModel(new RecordingVmProvisioning(), new FakeStorageQueries());
         await wizard.ValidateAsync(); // no host chosen
-        return [.. ProblemCatalog.All(), .. wizard.Problems, NetworkFormViewModel.HostMissing];
+        return [.. ProblemCatalog.All(), .. wizard.Problems, NetworkFormViewModel.HostMissing,
+            .. KvmPortal.Hypervisor.Vms.Clone.CloneSpecValidator.Validate(new("clone", "pool", Linked: true), [])];
     }
 
     [Fact]

@@ -31,12 +31,15 @@ public sealed class ApiAppFixture : KvmPortalAppFixture
     public RecordingVmEditing Editing { get; } = new();
     public RecordingVmProvisioning Provisioning { get; } = new();
     public RecordingNetworkOperations Networks { get; } = new();
+    public RecordingVmCloning Cloning => cloning ??= new RecordingVmCloning(Inventory);
+    private RecordingVmCloning? cloning;
 
     protected override void ConfigureTestDoubles(IServiceCollection services)
     {
         Gate<IVmOperations, GatedVmOperations>(services, VmOperations);
         Gate<IVmEditing, GatedVmEditing>(services, Editing);
         Gate<IVmProvisioning, GatedVmProvisioning>(services, Provisioning);
+        Gate<KvmPortal.Hypervisor.Vms.Clone.IVmCloning, GatedVmCloning>(services, Cloning);
         Gate<INetworkOperations, GatedNetworkOperations>(services, Networks);
         Gate<IStorageOperations, GatedStorageOperations>(services, Storage);
         Gate<IStorageQueries, GatedStorageQueries>(services, Storage);
