@@ -14,6 +14,7 @@ public static class ConsoleServiceCollectionExtensions
         services.AddSingleton<ConsoleSessions>();
         services.AddSingleton<SerialConsoleHub>();
         services.AddSingleton<ConsoleHistory>();
+        services.AddScoped<ConsoleSessionAdministration>();
         services.AddOptions<ConsoleOptions>().BindConfiguration("Consoles").ValidateDataAnnotations().ValidateOnStart();
         return services;
     }
