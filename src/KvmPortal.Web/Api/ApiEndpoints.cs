@@ -13,6 +13,7 @@ public static class ApiEndpoints
         api.MapHostsApi();
         api.MapVmsApi();
         api.MapConsolesApi();
+        api.MapSnapshotsApi();
         api.MapStorageApi();
         api.MapNetworksApi();
         api.MapUsageApi();

@@ -31,6 +31,7 @@ public sealed class ApiAppFixture : KvmPortalAppFixture
     public RecordingVmEditing Editing { get; } = new();
     public RecordingVmProvisioning Provisioning { get; } = new();
     public RecordingNetworkOperations Networks { get; } = new();
+    public RecordingSnapshotOperations Snapshots { get; } = new();
     public RecordingVmCloning Cloning => cloning ??= new RecordingVmCloning(Inventory);
     private RecordingVmCloning? cloning;
 
@@ -41,6 +42,7 @@ public sealed class ApiAppFixture : KvmPortalAppFixture
         Gate<IVmProvisioning, GatedVmProvisioning>(services, Provisioning);
         Gate<KvmPortal.Hypervisor.Vms.Clone.IVmCloning, GatedVmCloning>(services, Cloning);
         Gate<INetworkOperations, GatedNetworkOperations>(services, Networks);
+        Gate<KvmPortal.Hypervisor.Snapshots.ISnapshotOperations, GatedSnapshotOperations>(services, Snapshots);
         Gate<IStorageOperations, GatedStorageOperations>(services, Storage);
         Gate<IStorageQueries, GatedStorageQueries>(services, Storage);
     }
