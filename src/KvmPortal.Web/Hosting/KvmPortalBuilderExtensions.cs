@@ -1,4 +1,5 @@
 using KvmPortal.Web.Api;
+using KvmPortal.Web.Api.Tokens;
 using KvmPortal.Web.Components.Account;
 using KvmPortal.Web.Audit;
 using KvmPortal.Web.Consoles;
@@ -52,7 +53,8 @@ public static class KvmPortalBuilderExtensions
         app.UseKvmPortalApiErrors();
         app.UseWebSockets();
         app.UseAuthentication();
-        app.UseRateLimiter(); // after authentication: the API policy counts per user
+        app.UseApiTokenCallers();
+        app.UseRateLimiter(); // after authentication (cookie and API token): the API policy counts per user
         app.UseAuthorization();
         app.UseAntiforgery();
 
