@@ -203,6 +203,9 @@ public enum HypervisorErrorKind
     /// <summary>Another client has the VM's serial console open.</summary>
     ConsoleInUse,
 
+    /// <summary>An upload was complete but could not take the old volume's place; it is kept under its own name (arguments: the volume, that name).</summary>
+    UploadKeptAside,
+
     /// <summary>The VM has no serial port or console (or not the one asked for).</summary>
     NoSerialConsole,
 

@@ -169,6 +169,13 @@ public sealed class StorageOperationsTests
         var smaller = RandomNumberGenerator.GetBytes(1024 * 1024 + 3);
         await ops.UploadAsync(host.Id, storage.PoolName, "disk.img", new MemoryStream(smaller), (ulong)smaller.Length, overwrite: true);
         Assert.Equal(smaller, await File.ReadAllBytesAsync(Path.Combine(storage.PoolPath, "disk.img")));
+        Assert.Equal(["disk.img"], storage.VolumeNames().Where(n => n.StartsWith("disk.img", StringComparison.Ordinal)));
+
+        // A replacement that fails half-way leaves the old volume exactly as it was.
+        var failing = new MemoryStream(data, 0, 4096);
+        await Assert.ThrowsAsync<HypervisorException>(() => ops.UploadAsync(host.Id, storage.PoolName, "disk.img", failing, (ulong)data.Length, overwrite: true));
+        Assert.Equal(smaller, await File.ReadAllBytesAsync(Path.Combine(storage.PoolPath, "disk.img")));
+        Assert.Equal(["disk.img"], storage.VolumeNames().Where(n => n.StartsWith("disk.img", StringComparison.Ordinal)));
 
         using var cancel = new CancellationTokenSource();
         var source = new StallingStream(data, stallAfter: 1024 * 1024);

@@ -291,12 +291,49 @@ internal sealed class StorageOperations(HostManager hosts) : IStorageOperations
         progress?.Report(new TransferProgress(total, total));
     }
 
+    private static string UploadName(string name) => $"{(name.Length > 200 ? name[..200] : name)}.upload-{Guid.NewGuid():N}";
+
+    /// <summary>
+    /// Puts a complete upload in the old volume's place. libvirt cannot rename a volume, so the old one is deleted
+    /// and the upload copied under its name; should that fail, the upload stays under its own name, and the error says so.
+    /// </summary>
+    private Task ReplaceWithUploadAsync(Guid hostId, string pool, string name, string uploaded, string what) =>
+        Call(hostId, what, connection =>
+        {
+            using var storagePool = ActivePool(connection, pool);
+            using var upload = storagePool.LookupVolumeByName(uploaded);
+            try
+            {
+                using (var old = storagePool.LookupVolumeByName(name))
+                {
+                    RefuseInUse(connection, what, pool, old); // it may have been attached meanwhile
+                    old.Delete();
+                }
+                using var replacement = storagePool.CreateVolumeFrom(new XElement("volume", new XElement("name", name),
+                    new XElement("capacity", new XAttribute("unit", "bytes"), upload.GetInfo().CapacityBytes),
+                    new XElement("target", new XElement("format", new XAttribute("type", "raw")))).ToString(), upload);
+            }
+            catch (Exception e) when (e is LibvirtException or HypervisorException)
+            {
+                throw new HypervisorException($"{what}: the file was uploaded but could not replace {name}; it is kept as volume {uploaded}.",
+                    (e as LibvirtException)?.Message ?? (e as HypervisorException)?.LibvirtMessage, e)
+                {
+                    Kind = HypervisorErrorKind.UploadKeptAside, Arguments = [name, uploaded],
+                };
+            }
+            upload.Delete();
+            return true;
+        }, CancellationToken.None);
+
     public async Task UploadAsync(Guid hostId, string pool, string name, Stream source, ulong lengthBytes, bool overwrite,
         IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var what = $"Upload to volume {name}";
         if (VolumeSpecValidator.CheckName(name, "Name") is { } problem) throw HypervisorException.Invalid([problem]);
         if (lengthBytes == 0) throw HypervisorException.Because(HypervisorErrorKind.UploadEmpty, $"{what}: the file is empty.");
+        // A replacement is uploaded beside the old volume first, so a failed or cancelled upload leaves the old one
+        // as it was; only a complete upload replaces it (ReplaceWithUploadAsync).
+        string? replacing = null;
         var (volume, stream) = await Call(hostId, what, connection =>
         {
             using var storagePool = ActivePool(connection, pool);
@@ -304,19 +341,14 @@ internal sealed class StorageOperations(HostManager hosts) : IStorageOperations
             if (VolumeExists(storagePool, name))
             {
                 if (!overwrite) throw Exists(what, name, pool);
-                // Replaced, not written over: a smaller file must not keep the old volume's tail.
                 using var old = storagePool.LookupVolumeByName(name);
                 RefuseInUse(connection, what, pool, old);
                 RefuseIfBacking(pool, old, what);
-                available += old.GetInfo().AllocationBytes;
-                if (lengthBytes > available) throw PoolFull(what, lengthBytes, pool, available);
-                old.Delete();
+                replacing = UploadName(name);
             }
-            else if (lengthBytes > available)
-            {
+            if (lengthBytes > available)
                 throw PoolFull(what, lengthBytes, pool, available);
-            }
-            var target = storagePool.CreateVolume(new XElement("volume", new XElement("name", name),
+            var target = storagePool.CreateVolume(new XElement("volume", new XElement("name", replacing ?? name),
                 new XElement("capacity", new XAttribute("unit", "bytes"), lengthBytes),
                 new XElement("allocation", new XAttribute("unit", "bytes"), 0),
                 new XElement("target", new XElement("format", new XAttribute("type", "raw")))).ToString());
@@ -369,6 +401,8 @@ internal sealed class StorageOperations(HostManager hosts) : IStorageOperations
             }
             volume.Dispose();
         }
+        if (replacing is not null)
+            await ReplaceWithUploadAsync(hostId, pool, name, replacing, what);
         // libvirt probes the uploaded content (ISO, qcow2) on refresh
         try
         {
