@@ -158,4 +158,32 @@ public sealed class DevicePickerTests : BunitHarness
 
         tab.WaitForAssertion(() => Assert.Equal(["ChangeMedia sda debian-12.iso Config"], Editing.Calls));
     }
+
+    [Fact]
+    public void An_existing_volume_is_attached_from_the_pool_picker_and_a_new_disk_starts_on_a_pool_the_host_has()
+    {
+        var (tab, model) = RenderDevicesTab(hostId =>
+        {
+            Storage.AddPool(hostId, "images");
+            Storage.AddVolume(hostId, "images", "data.qcow2");
+        });
+        Assert.Equal("images", model.NewDiskPool);
+
+        tab.InvokeAsync(() => tab.FindComponent<MudRadioGroup<bool>>().Instance.ValueChanged.InvokeAsync(false));
+        tab.WaitForAssertion(() => Assert.Equal(["data.qcow2"], Items(Select(tab.FindComponents<MudSelect<string>>(), "edit-disk-volume"))));
+        tab.InvokeAsync(() => Select(tab.FindComponents<MudSelect<string>>(), "edit-disk-volume").Instance.ValueChanged.InvokeAsync("data.qcow2"));
+        tab.Find("[data-testid=edit-attach-disk]").Click();
+
+        tab.WaitForAssertion(() => Assert.Equal(["AttachDisk data.qcow2 Disk Config"], Editing.Calls));
+    }
+
+    [Fact]
+    public void When_the_pools_cannot_be_listed_the_tab_says_why()
+    {
+        Storage.Failure = new HypervisorException("Could not list the storage pools of alpha.");
+        var (tab, _) = RenderDevicesTab(disks: new DiskInfo("cdrom", "sata", "sda", null, null, true));
+
+        tab.WaitForAssertion(() => Assert.Contains("Could not list the storage pools", tab.Find("[data-testid=edit-media-error]").TextContent));
+        Assert.True(tab.Find("[data-testid=edit-insert-sda]").HasAttribute("disabled"));
+    }
 }

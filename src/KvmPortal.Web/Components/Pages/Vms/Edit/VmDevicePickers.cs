@@ -28,9 +28,13 @@ public sealed class VmDevicePickers(INetworkOperations networks, IStorageQueries
     public static bool IsIso(StorageVolumeSummary volume) =>
         volume.Format == "iso" || volume.Name.EndsWith(".iso", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Reads the host's pools and bridges once; starts the media on its default pool.</summary>
-    public async Task LoadAsync(Guid hostId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Reads the host's pools and bridges once; starts the media on its default pool, and a new disk there too
+    /// unless its pool exists on the host.
+    /// </summary>
+    public async Task LoadAsync(VmEditViewModel edit, CancellationToken cancellationToken = default)
     {
+        var hostId = edit.Key.HostId;
         if (Storage.HostId == hostId)
             return;
         await NicSources.LoadBridgesAsync(hostId, cancellationToken);
@@ -39,6 +43,8 @@ public sealed class VmDevicePickers(INetworkOperations networks, IStorageQueries
         {
             await Storage.LoadPoolsAsync(hostId, cancellationToken);
             MediaPool = Storage.DefaultPool?.Name ?? "";
+            if (Storage.Pools.All(p => p.Name != edit.NewDiskPool))
+                edit.NewDiskPool = MediaPool;
         }
         catch (Exception e) when (e is HypervisorException or AccessDeniedException)
         {
@@ -47,11 +53,15 @@ public sealed class VmDevicePickers(INetworkOperations networks, IStorageQueries
     }
 
     /// <summary>The ISO volumes of a pool, for the media picker.</summary>
-    public async Task<IReadOnlyList<StorageVolumeSummary>> IsoVolumesAsync(string pool)
+    public async Task<IReadOnlyList<StorageVolumeSummary>> IsoVolumesAsync(string pool) =>
+        (await VolumesAsync(pool)).Where(IsIso).ToList();
+
+    /// <summary>The volumes of a pool, for attaching an existing volume as a disk.</summary>
+    public async Task<IReadOnlyList<StorageVolumeSummary>> VolumesAsync(string pool)
     {
         try
         {
-            return (await Storage.VolumesAsync(pool)).Where(IsIso).ToList();
+            return await Storage.VolumesAsync(pool);
         }
         catch (Exception e) when (e is HypervisorException or AccessDeniedException)
         {
