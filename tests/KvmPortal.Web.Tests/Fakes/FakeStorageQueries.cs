@@ -24,8 +24,13 @@ public sealed class FakeStorageQueries : IStorageQueries
     public void AddVolume(Guid hostId, string pool, string name, string format = "qcow2") =>
         Volumes[pool].Add(new StorageVolumeSummary(hostId, pool, name, $"/var/lib/libvirt/{pool}/{name}", format, 1UL << 30, 1UL << 20));
 
+    /// <summary>When set, listing pools throws it (the host is unreachable, say).</summary>
+    public Exception? Failure { get; set; }
+
     public Task<IReadOnlyList<StoragePoolSummary>> ListPoolsAsync(Guid hostId, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<StoragePoolSummary>>(Pools.Where(p => p.HostId == hostId).ToList());
+        Failure is not null
+            ? Task.FromException<IReadOnlyList<StoragePoolSummary>>(Failure)
+            : Task.FromResult<IReadOnlyList<StoragePoolSummary>>(Pools.Where(p => p.HostId == hostId).ToList());
 
     public Task<IReadOnlyList<StorageVolumeSummary>> ListVolumesAsync(Guid hostId, string pool, CancellationToken cancellationToken = default)
     {

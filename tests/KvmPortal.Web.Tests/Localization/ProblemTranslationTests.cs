@@ -29,7 +29,7 @@ public sealed partial class ProblemTranslationTests
 
     private static async Task<List<SpecProblem>> AllProblemsAsync()
     {
-        var wizard = new CreateVmViewModel(new RecordingVmProvisioning(), new FakeStorageQueries());
+        var wizard = new CreateVmViewModel(new RecordingVmProvisioning(), new FakeStorageQueries(), new RecordingNetworkOperations());
         await wizard.ValidateAsync(); // no host chosen
         return [.. ProblemCatalog.All(), .. wizard.Problems, NetworkFormViewModel.HostMissing,
             .. KvmPortal.Hypervisor.Vms.Clone.CloneSpecValidator.Validate(new("clone", "pool", Linked: true), [])];

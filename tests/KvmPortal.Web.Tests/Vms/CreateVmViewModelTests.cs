@@ -16,7 +16,7 @@ public sealed class CreateVmViewModelTests
     private readonly FakeStorageQueries storage = new();
     private readonly CreateVmViewModel model;
 
-    public CreateVmViewModelTests() => model = new CreateVmViewModel(provisioning, storage);
+    public CreateVmViewModelTests() => model = new CreateVmViewModel(provisioning, storage, new RecordingNetworkOperations());
 
     internal static HostInfo Host(string name = "alpha", bool kvm = true) => new(
         Guid.NewGuid(), name, "qemu:///system", HostStatus.Online, null, DateTimeOffset.UtcNow,
@@ -27,7 +27,7 @@ public sealed class CreateVmViewModelTests
         var host = Host(kvm: kvm);
         storage.AddPool(host.Id, "images");
         storage.AddPool(host.Id, "default");
-        await model.SelectHostAsync(host);
+        await model.SelectHostAsync(host, InventorySnapshot.Empty);
         return host;
     }
 

@@ -1,6 +1,7 @@
 using KvmPortal.Hypervisor;
 using KvmPortal.Hypervisor.Hosts;
 using KvmPortal.Hypervisor.Inventory;
+using KvmPortal.Hypervisor.Networks;
 using KvmPortal.Hypervisor.Storage;
 using KvmPortal.Hypervisor.Vms;
 using KvmPortal.Hypervisor.Vms.Create;
@@ -49,7 +50,7 @@ public sealed record HostResources(int Cpus, int AllocatedVCpus, ulong MemoryByt
 /// <see cref="DomainSpec"/> they make, the problems per step (from <see cref="IVmProvisioning.ValidateAsync"/>),
 /// the review's preview and the creation itself.
 /// </summary>
-public sealed class CreateVmViewModel(IVmProvisioning provisioning, IStorageQueries storage)
+public sealed class CreateVmViewModel(IVmProvisioning provisioning, IStorageQueries storage, INetworkOperations networks)
 {
     public const ulong MiB = 1UL << 20;
     public const ulong GiB = 1UL << 30;
@@ -112,9 +113,13 @@ public sealed class CreateVmViewModel(IVmProvisioning provisioning, IStorageQuer
     public bool Autostart { get; set; }
     public bool StartAfterCreate { get; set; } = true;
 
-    // Host storage for the pickers
-    public IReadOnlyList<StoragePoolSummary> Pools { get; private set; } = [];
-    private readonly Dictionary<string, IReadOnlyList<StorageVolumeSummary>> volumes = [];
+    /// <summary>The chosen host's networks and bridges for the NIC pickers.</summary>
+    public NicSourceOptions NicSources { get; } = new(networks);
+
+    /// <summary>The chosen host's pools and volumes for the volume pickers.</summary>
+    public HostStorageCatalog Storage { get; } = new(storage);
+
+    public IReadOnlyList<StoragePoolSummary> Pools => Storage.Pools;
 
     /// <summary>The last validation's problems (service rules plus the wizard's own).</summary>
     public IReadOnlyList<SpecProblem> Problems { get; private set; } = [];
@@ -166,20 +171,26 @@ public sealed class CreateVmViewModel(IVmProvisioning provisioning, IStorageQuer
             running.Aggregate(0UL, (sum, v) => sum + v.MemoryBytes), caps.KvmAvailable);
     }
 
-    /// <summary>Places the VM on a host: KVM when the host has it (else emulation), and loads its pools.</summary>
-    public async Task SelectHostAsync(HostInfo host, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Places the VM on a host: KVM when the host has it (else emulation); loads its pools and bridges, and puts
+    /// NICs on a network the host does not have onto its default network.
+    /// </summary>
+    public async Task SelectHostAsync(HostInfo host, InventorySnapshot snapshot, CancellationToken cancellationToken = default)
     {
         HostId = host.Id;
         UseKvm = host.Capabilities?.KvmAvailable ?? false;
         ApplyAccelerator();
-        Pools = [];
-        volumes.Clear();
+        Storage.Clear(host.Id);
         Failure = null;
+        NicSources.ShowNetworks(snapshot, host.Id);
+        foreach (var nic in Nics.Where(n => n.Kind == NicSourceKind.Network && NicSources.IsUnknownNetwork(n.Source)))
+            nic.Source = NicSources.DefaultNetwork;
         if (host.Status != HostStatus.Online)
             return;
+        await NicSources.LoadBridgesAsync(host.Id, cancellationToken);
         try
         {
-            Pools = await storage.ListPoolsAsync(host.Id, cancellationToken);
+            await Storage.LoadPoolsAsync(host.Id, cancellationToken);
             if (DefaultPool is { } pool)
             {
                 IsoPool = ImportPool = TemplatePool = ClonePool = pool.Name;
@@ -194,22 +205,14 @@ public sealed class CreateVmViewModel(IVmProvisioning provisioning, IStorageQuer
     }
 
     /// <summary>The pool new volumes go to at first: "default" when it runs, else the first running one.</summary>
-    public StoragePoolSummary? DefaultPool =>
-        Pools.FirstOrDefault(p => p.Name == "default" && p.State == PoolState.Running)
-        ?? Pools.FirstOrDefault(p => p.State == PoolState.Running);
+    public StoragePoolSummary? DefaultPool => Storage.DefaultPool;
 
     /// <summary>The volumes of a pool of the chosen host, read once per pool.</summary>
     public async Task<IReadOnlyList<StorageVolumeSummary>> VolumesAsync(string pool, CancellationToken cancellationToken = default)
     {
-        if (HostId is not { } hostId || pool.Length == 0)
-            return [];
-        if (volumes.TryGetValue(pool, out var known))
-            return known;
         try
         {
-            var list = await storage.ListVolumesAsync(hostId, pool, cancellationToken);
-            volumes[pool] = list;
-            return list;
+            return await Storage.VolumesAsync(pool, cancellationToken);
         }
         catch (HypervisorException e)
         {
@@ -273,9 +276,29 @@ public sealed class CreateVmViewModel(IVmProvisioning provisioning, IStorageQuer
         return disk;
     }
 
+    /// <summary>Keeps the NIC pickers' network states live.</summary>
+    public void RefreshNetworks(InventorySnapshot snapshot)
+    {
+        if (HostId is { } hostId)
+            NicSources.ShowNetworks(snapshot, hostId);
+    }
+
+    /// <summary>Switches a NIC between network and bridge, starting it on the host's default of that kind.</summary>
+    public void SetNicKind(NicDraft nic, NicSourceKind kind)
+    {
+        if (nic.Kind == kind)
+            return;
+        nic.Kind = kind;
+        nic.Source = NicSources.InitialSource(kind);
+    }
+
     public NicDraft AddNic()
     {
-        var nic = new NicDraft { Model = OsVariant.SupportsVirtio ? NicModel.Virtio : NicModel.E1000 };
+        var nic = new NicDraft
+        {
+            Model = OsVariant.SupportsVirtio ? NicModel.Virtio : NicModel.E1000,
+            Source = HostId is null ? NicSourceOptions.DefaultNetworkName : NicSources.DefaultNetwork,
+        };
         Nics.Add(nic);
         return nic;
     }
