@@ -234,4 +234,16 @@ public sealed class CreateVmViewModelTests
         Assert.Equal(2, resources.AllocatedVCpus);
         Assert.Equal(12UL << 30, resources.FreeMemoryBytes);
     }
+
+    [Theory]
+    [InlineData("debian.iso", "iso", true)]
+    [InlineData("DEBIAN.ISO", "raw", true)] // a pool that does not probe: the name says it
+    [InlineData("installer", "iso", true)]
+    [InlineData("disk.qcow2", "qcow2", false)]
+    [InlineData("data.img", null, false)]
+    public void Only_iso_images_are_offered_as_install_media(string name, string? format, bool offered)
+    {
+        var volume = new KvmPortal.Hypervisor.Storage.StorageVolumeSummary(Guid.NewGuid(), "default", name, "/p/" + name, format, 1, 1);
+        Assert.Equal(offered, HostStorageCatalog.IsIso(volume));
+    }
 }

@@ -12,6 +12,10 @@ public sealed class HostStorageCatalog(IStorageQueries storage)
 
     public Guid? HostId { get; private set; }
 
+    /// <summary>An ISO image: libvirt reports the "iso" format, or, in pools that do not probe, the file name says so.</summary>
+    public static bool IsIso(StorageVolumeSummary volume) =>
+        volume.Format == "iso" || volume.Name.EndsWith(".iso", StringComparison.OrdinalIgnoreCase);
+
     public IReadOnlyList<StoragePoolSummary> Pools { get; private set; } = [];
 
     /// <summary>The pool to start on: "default" when it runs, else the first running one.</summary>

@@ -24,10 +24,6 @@ public sealed class VmDevicePickers(INetworkOperations networks, IStorageQueries
     /// <summary>Why the pools or volumes could not be listed; null when they were.</summary>
     public string? StorageError { get; private set; }
 
-    /// <summary>An ISO image: libvirt reports the "iso" format, or, in pools that do not probe, the file name says so.</summary>
-    public static bool IsIso(StorageVolumeSummary volume) =>
-        volume.Format == "iso" || volume.Name.EndsWith(".iso", StringComparison.OrdinalIgnoreCase);
-
     /// <summary>
     /// Reads the host's pools and bridges once; starts the media on its default pool, and a new disk there too
     /// unless its pool exists on the host.
@@ -54,7 +50,7 @@ public sealed class VmDevicePickers(INetworkOperations networks, IStorageQueries
 
     /// <summary>The ISO volumes of a pool, for the media picker.</summary>
     public async Task<IReadOnlyList<StorageVolumeSummary>> IsoVolumesAsync(string pool) =>
-        (await VolumesAsync(pool)).Where(IsIso).ToList();
+        (await VolumesAsync(pool)).Where(HostStorageCatalog.IsIso).ToList();
 
     /// <summary>The volumes of a pool, for attaching an existing volume as a disk.</summary>
     public async Task<IReadOnlyList<StorageVolumeSummary>> VolumesAsync(string pool)
