@@ -125,6 +125,10 @@ public sealed class StorageOperationsTests
             Assert.Equal(HypervisorErrorKind.VolumeInUse, refused.Kind);
             Assert.Contains(vm, refused.Message);
             Assert.Equal(vm, Assert.Single((await ops.ListVolumesAsync(host.Id, pool)).Single(v => v.Name == "overlay.qcow2").UsedBy).VmName);
+            // The host-wide listing has the same volumes, with their users, for every active pool.
+            var hostWide = (await ops.ListHostVolumesAsync(host.Id)).Where(v => v.Pool == pool).ToList();
+            Assert.Equal((await ops.ListVolumesAsync(host.Id, pool)).Select(v => v.Name), hostWide.Select(v => v.Name));
+            Assert.Equal(vm, Assert.Single(hostWide.Single(v => v.Name == "overlay.qcow2").UsedBy).VmName);
             await Assert.ThrowsAsync<HypervisorException>(() => ops.DeletePoolAsync(host.Id, pool, deleteStorage: true));
 
             TestDomains.Remove(connection, vm);

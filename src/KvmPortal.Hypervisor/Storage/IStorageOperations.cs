@@ -41,6 +41,9 @@ public interface IStorageOperations
     /// <summary>The pool's volumes with format, sizes, backing file and the VMs using each (domain XMLs read once).</summary>
     Task<IReadOnlyList<VolumeDetails>> ListVolumesAsync(Guid hostId, string pool, CancellationToken cancellationToken = default);
 
+    /// <summary>The volumes of every active pool of the host, as <see cref="ListVolumesAsync"/> (domain XMLs read once for all).</summary>
+    Task<IReadOnlyList<VolumeDetails>> ListHostVolumesAsync(Guid hostId, CancellationToken cancellationToken = default);
+
     Task<IReadOnlyList<SpecProblem>> ValidateVolumeAsync(Guid hostId, VolumeSpec spec, CancellationToken cancellationToken = default);
 
     Task CreateVolumeAsync(Guid hostId, VolumeSpec spec, CancellationToken cancellationToken = default);

@@ -149,24 +149,44 @@ internal sealed class StorageOperations(HostManager hosts) : IStorageOperations
         Call<IReadOnlyList<VolumeDetails>>(hostId, $"List the volumes of pool {pool}", connection =>
         {
             using var storagePool = ActivePool(connection, pool);
-            var users = DiskUsers.Read(connection);
-            var volumes = storagePool.ListAllVolumes();
+            return ReadVolumes(storagePool, DiskUsers.Read(connection));
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<VolumeDetails>> ListHostVolumesAsync(Guid hostId, CancellationToken cancellationToken = default) =>
+        Call<IReadOnlyList<VolumeDetails>>(hostId, "List the volumes of every pool", connection =>
+        {
+            var users = DiskUsers.Read(connection); // once for all pools: it reads every domain's XML
+            var pools = connection.ListAllStoragePools(ListAllStoragePoolsFlags.Active);
             try
             {
-                return volumes.Select(v =>
-                {
-                    var info = v.GetInfo();
-                    var xml = XElement.Parse(v.GetXmlDescription());
-                    var path = v.GetPath();
-                    return new VolumeDetails(pool, v.Name, path, FormatOf(xml), info.CapacityBytes, info.AllocationBytes,
-                        (string?)xml.Element("backingStore")?.Element("path"), users.Of(path, pool, v.Name));
-                }).OrderBy(v => v.Name, StringComparer.Ordinal).ToList();
+                return pools.OrderBy(p => p.Name, StringComparer.Ordinal).SelectMany(p => ReadVolumes(p, users)).ToList();
             }
             finally
             {
-                foreach (var volume in volumes) volume.Dispose();
+                foreach (var pool in pools) pool.Dispose();
             }
         }, cancellationToken);
+
+    private static List<VolumeDetails> ReadVolumes(StoragePool storagePool, DiskUsers users)
+    {
+        var pool = storagePool.Name;
+        var volumes = storagePool.ListAllVolumes();
+        try
+        {
+            return volumes.Select(v =>
+            {
+                var info = v.GetInfo();
+                var xml = XElement.Parse(v.GetXmlDescription());
+                var path = v.GetPath();
+                return new VolumeDetails(pool, v.Name, path, FormatOf(xml), info.CapacityBytes, info.AllocationBytes,
+                    (string?)xml.Element("backingStore")?.Element("path"), users.Of(path, pool, v.Name));
+            }).OrderBy(v => v.Name, StringComparer.Ordinal).ToList();
+        }
+        finally
+        {
+            foreach (var volume in volumes) volume.Dispose();
+        }
+    }
 
     public Task<IReadOnlyList<SpecProblem>> ValidateVolumeAsync(Guid hostId, VolumeSpec spec, CancellationToken cancellationToken = default) =>
         Call(hostId, "Check the volume", connection => ValidateVolume(connection, spec), cancellationToken);

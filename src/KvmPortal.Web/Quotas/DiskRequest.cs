@@ -1,3 +1,4 @@
+using KvmPortal.Hypervisor.Storage;
 using KvmPortal.Hypervisor.Vms.Create;
 
 namespace KvmPortal.Web.Quotas;
@@ -36,6 +37,6 @@ public sealed class DiskRequest(Guid hostId, TeamUse use, VolumeScan scan)
         if (use.Volumes.Contains(new VolumeKey(hostId, volume.Pool, volume.Name)))
             return 0;
         var found = await scan.FindAsync(hostId, volume, cancellationToken);
-        return found is null || found.Format == "iso" ? 0 : found.CapacityBytes;
+        return found is null || IsoImages.Is(found.Name, found.Format) ? 0 : found.CapacityBytes;
     }
 }

@@ -1,4 +1,5 @@
 using KvmPortal.Hypervisor.Inventory;
+using KvmPortal.Hypervisor.Storage;
 using KvmPortal.Hypervisor.Vms;
 using KvmPortal.Hypervisor.Vms.Clone;
 using KvmPortal.Hypervisor.Vms.Create;
@@ -76,7 +77,7 @@ public sealed class QuotaGuard(QuotaUsageReader usage, IInventory inventory, VmO
     public async Task EnsureResizeAsync(Guid hostId, string pool, string name, ulong newCapacityBytes, CancellationToken cancellationToken = default)
     {
         var volume = await usage.NewScan().FindAsync(hostId, new VolumeRef(pool, name), cancellationToken);
-        if (volume is null || volume.Format == "iso" || newCapacityBytes <= volume.CapacityBytes)
+        if (volume is null || IsoImages.Is(volume.Name, volume.Format) || newCapacityBytes <= volume.CapacityBytes)
             return;
         var teams = new HashSet<Guid>();
         foreach (var user in volume.UsedBy)

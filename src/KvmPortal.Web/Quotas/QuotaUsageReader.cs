@@ -63,7 +63,7 @@ public sealed class QuotaUsageReader(
         {
             var uuids = host.Select(vm => vm.Uuid).ToHashSet();
             foreach (var (key, volume) in await disks.OfHostAsync(host.Key, cancellationToken))
-                if (volume.Format != "iso" && volume.UsedBy.Any(user => uuids.Contains(user.VmUuid)))
+                if (!IsoImages.Is(volume.Name, volume.Format) && volume.UsedBy.Any(user => uuids.Contains(user.VmUuid)))
                     found[key] = volume.CapacityBytes;
         }
         return found;

@@ -61,6 +61,9 @@ public sealed class FakeStorage : IStorageOperations, IStorageQueries
     public Task<IReadOnlyList<VolumeDetails>> ListVolumesAsync(Guid hostId, string pool, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<VolumeDetails>>(Volumes.Where(v => v.Pool == pool).ToList());
 
+    public Task<IReadOnlyList<VolumeDetails>> ListHostVolumesAsync(Guid hostId, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<VolumeDetails>>(Volumes.ToList());
+
     public Task<IReadOnlyList<SpecProblem>> ValidateVolumeAsync(Guid hostId, VolumeSpec spec, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<SpecProblem>>([]);
 

@@ -61,6 +61,12 @@ internal sealed class GatedStorageOperations(IStorageOperations inner, Operation
         return await inner.ListVolumesAsync(hostId, pool, cancellationToken);
     }
 
+    public async Task<IReadOnlyList<VolumeDetails>> ListHostVolumesAsync(Guid hostId, CancellationToken cancellationToken = default)
+    {
+        await ViewAsync(hostId, cancellationToken);
+        return await inner.ListHostVolumesAsync(hostId, cancellationToken);
+    }
+
     public async Task<IReadOnlyList<SpecProblem>> ValidateVolumeAsync(Guid hostId, VolumeSpec spec, CancellationToken cancellationToken = default)
     {
         await gate.DemandAsync(PortalAction.ManageStorage, AccessTarget.Host(hostId), cancellationToken);

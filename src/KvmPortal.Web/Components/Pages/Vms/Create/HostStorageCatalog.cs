@@ -12,9 +12,7 @@ public sealed class HostStorageCatalog(IStorageQueries storage)
 
     public Guid? HostId { get; private set; }
 
-    /// <summary>An ISO image: libvirt reports the "iso" format, or, in pools that do not probe, the file name says so.</summary>
-    public static bool IsIso(StorageVolumeSummary volume) =>
-        volume.Format == "iso" || volume.Name.EndsWith(".iso", StringComparison.OrdinalIgnoreCase);
+    public static bool IsIso(StorageVolumeSummary volume) => IsoImages.Is(volume.Name, volume.Format);
 
     public IReadOnlyList<StoragePoolSummary> Pools { get; private set; } = [];
 
