@@ -16,7 +16,7 @@ public sealed class UsageDeltasTests
     {
         var deltas = new UsageDeltas();
 
-        var interval = deltas.Next(Sample(T0, Vm(cpu: 5_000, disk: 100), Host(busy: 50, idle: 500)), _ => Team);
+        var interval = Recorded(deltas, Sample(T0, Vm(cpu: 5_000, disk: 100), Host(busy: 50, idle: 500)), _ => Team);
 
         var vm = Assert.Single(interval.Vms);
         Assert.Equal("web", vm.Name);
@@ -40,9 +40,9 @@ public sealed class UsageDeltasTests
     public void LaterSamplesCountWhatWasUsedSinceThePreviousOne()
     {
         var deltas = new UsageDeltas();
-        deltas.Next(Sample(T0, Vm(cpu: 5_000, disk: 100, rx: 7), Host(busy: 50, idle: 500)), _ => null);
+        Recorded(deltas, Sample(T0, Vm(cpu: 5_000, disk: 100, rx: 7), Host(busy: 50, idle: 500)), _ => null);
 
-        var interval = deltas.Next(Sample(T0.AddSeconds(10), Vm(cpu: 8_000, disk: 160, rx: 10), Host(busy: 80, idle: 600)), _ => null);
+        var interval = Recorded(deltas, Sample(T0.AddSeconds(10), Vm(cpu: 8_000, disk: 160, rx: 10), Host(busy: 80, idle: 600)), _ => null);
 
         var vm = Assert.Single(interval.Vms).Sample;
         Assert.Equal(10, vm.IntervalSeconds);
@@ -59,9 +59,9 @@ public sealed class UsageDeltasTests
     public void ACounterThatWentDownMeansARestartSoTheNewValueIsTheDelta()
     {
         var deltas = new UsageDeltas();
-        deltas.Next(Sample(T0, Vm(cpu: 9_000, disk: 500), Host(busy: 900, idle: 900)), _ => null);
+        Recorded(deltas, Sample(T0, Vm(cpu: 9_000, disk: 500), Host(busy: 900, idle: 900)), _ => null);
 
-        var interval = deltas.Next(Sample(T0.AddSeconds(10), Vm(cpu: 1_200, disk: 40), Host(busy: 100, idle: 50)), _ => null);
+        var interval = Recorded(deltas, Sample(T0.AddSeconds(10), Vm(cpu: 1_200, disk: 40), Host(busy: 100, idle: 50)), _ => null);
 
         var vm = Assert.Single(interval.Vms).Sample;
         Assert.Equal(1_200, vm.CpuTimeNs);
@@ -74,10 +74,10 @@ public sealed class UsageDeltasTests
     public void AVmMissingFromASampleStartsAfreshWhenItComesBack()
     {
         var deltas = new UsageDeltas();
-        deltas.Next(Sample(T0, Vm(cpu: 1_000)), _ => null);
-        deltas.Next(Sample(T0.AddSeconds(10)), _ => null); // shut off
+        Recorded(deltas, Sample(T0, Vm(cpu: 1_000)), _ => null);
+        Recorded(deltas, Sample(T0.AddSeconds(10)), _ => null); // shut off
 
-        var back = deltas.Next(Sample(T0.AddSeconds(20), Vm(cpu: 5_000)), _ => null);
+        var back = Recorded(deltas, Sample(T0.AddSeconds(20), Vm(cpu: 5_000)), _ => null);
 
         Assert.Equal(0, Assert.Single(back.Vms).Sample.IntervalSeconds);
         Assert.Equal(0, back.Vms[0].Sample.CpuTimeNs);
@@ -88,12 +88,12 @@ public sealed class UsageDeltasTests
     {
         var deltas = new UsageDeltas();
         var otherHost = Guid.NewGuid();
-        deltas.Next(Sample(T0, Vm(cpu: 1_000)), _ => null);
-        deltas.Next(Sample(T0, Vm(cpu: 1_000)) with { HostId = otherHost }, _ => null);
+        Recorded(deltas, Sample(T0, Vm(cpu: 1_000)), _ => null);
+        Recorded(deltas, Sample(T0, Vm(cpu: 1_000)) with { HostId = otherHost }, _ => null);
 
         deltas.Forget(HostId);
-        var forgotten = deltas.Next(Sample(T0.AddSeconds(10), Vm(cpu: 2_000)), _ => null);
-        var other = deltas.Next(Sample(T0.AddSeconds(10), Vm(cpu: 2_000)) with { HostId = otherHost }, _ => null);
+        var forgotten = Recorded(deltas, Sample(T0.AddSeconds(10), Vm(cpu: 2_000)), _ => null);
+        var other = Recorded(deltas, Sample(T0.AddSeconds(10), Vm(cpu: 2_000)) with { HostId = otherHost }, _ => null);
 
         Assert.Equal(0, forgotten.Vms[0].Sample.CpuTimeNs);
         Assert.Equal(1_000, other.Vms[0].Sample.CpuTimeNs);
@@ -107,7 +107,7 @@ public sealed class UsageDeltasTests
         var second = Vm(cpu: 1) with { Uuid = Guid.NewGuid(), Name = "db" };
         VmKey? asked = null;
 
-        var interval = deltas.Next(Sample(T0, Vm(cpu: 1), second), vm =>
+        var interval = Recorded(deltas, Sample(T0, Vm(cpu: 1), second), vm =>
         {
             asked = vm;
             return vm.Uuid == VmId ? Team : null;
@@ -117,6 +117,31 @@ public sealed class UsageDeltasTests
         Assert.Equal(Team, interval.Vms.Single(v => v.Name == "web").Sample.TeamId);
         Assert.Null(interval.Vms.Single(v => v.Name == "db").Sample.TeamId);
         Assert.Equal(HostId, asked!.Value.HostId);
+    }
+
+    [Fact]
+    public void AnIntervalThatWasMeasuredButNotWrittenIsCountedInTheNextOne()
+    {
+        var deltas = new UsageDeltas();
+        Recorded(deltas, Sample(T0, Vm(cpu: 1_000, disk: 10), Host(busy: 100, idle: 100)), _ => null);
+
+        deltas.Measure(Sample(T0.AddSeconds(10), Vm(cpu: 3_000, disk: 30), Host(busy: 200, idle: 200)), _ => null); // the write failed
+        var next = Recorded(deltas, Sample(T0.AddSeconds(20), Vm(cpu: 6_000, disk: 60), Host(busy: 300, idle: 300)), _ => null);
+
+        Assert.Equal(20, next.Vms[0].Sample.IntervalSeconds);
+        Assert.Equal(5_000, next.Vms[0].Sample.CpuTimeNs);
+        Assert.Equal(50, next.Vms[0].Sample.DiskReadBytes);
+        Assert.Equal(400, next.Host!.CpuTotalNs);
+        Assert.Equal(T0.AddSeconds(20), deltas.BaselineOf(HostId));
+        Assert.Null(deltas.BaselineOf(Guid.NewGuid()));
+    }
+
+    /// <summary>What the recorder does when an interval lands: measure it, then make the sample the baseline.</summary>
+    private static UsageInterval Recorded(UsageDeltas deltas, HostUsageSample sample, Func<VmKey, Guid?> teamOf)
+    {
+        var interval = deltas.Measure(sample, teamOf);
+        deltas.Remember(sample);
+        return interval;
     }
 
     private static HostUsageSample Sample(DateTimeOffset at, params VmUsageCounters[] vms) => new(HostId, at, null, vms);

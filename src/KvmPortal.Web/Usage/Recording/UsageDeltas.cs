@@ -7,13 +7,16 @@ namespace KvmPortal.Web.Usage.Recording;
 /// <summary>
 /// Turns the sessions' cumulative counters into per-interval figures, remembering each host's previous recorded
 /// sample. A VM (or host) seen for the first time gets IntervalSeconds 0 and zero counters; a counter that went down
-/// means the VM (or host) restarted, so the new value is what was used since. Not thread-safe: one writer loop owns it.
+/// means the VM (or host) restarted, so the new value is what was used since. A sample becomes the baseline only when
+/// its interval was written (<see cref="Remember"/>), so an interval that failed to land is counted in the next one.
+/// Not thread-safe: one writer loop owns it.
 /// </summary>
 public sealed class UsageDeltas
 {
     private readonly Dictionary<Guid, Previous> _hosts = [];
 
-    public UsageInterval Next(HostUsageSample sample, Func<VmKey, Guid?> teamOf)
+    /// <summary>The interval from the host's baseline to this sample; the baseline stays until <see cref="Remember"/>.</summary>
+    public UsageInterval Measure(HostUsageSample sample, Func<VmKey, Guid?> teamOf)
     {
         var had = _hosts.TryGetValue(sample.HostId, out var previous);
         var before = had ? previous!.Vms : new Dictionary<Guid, VmUsageCounters>();
@@ -32,9 +35,15 @@ public sealed class UsageDeltas
         }
 
         var host = sample.Host is { } counters ? HostRecord(sample, counters, had ? previous!.Host : null, seconds) : null;
-        _hosts[sample.HostId] = new Previous(sample.SampledAt, sample.Host, sample.Vms.ToDictionary(vm => vm.Uuid));
         return new UsageInterval(sample.HostId, sample.SampledAt, host, vms);
     }
+
+    /// <summary>Makes the sample the host's baseline: its interval has been recorded.</summary>
+    public void Remember(HostUsageSample sample) =>
+        _hosts[sample.HostId] = new Previous(sample.SampledAt, sample.Host, sample.Vms.ToDictionary(vm => vm.Uuid));
+
+    /// <summary>When the host's baseline was sampled, if it has one.</summary>
+    public DateTimeOffset? BaselineOf(Guid hostId) => _hosts.TryGetValue(hostId, out var previous) ? previous.At : null;
 
     /// <summary>Forgets a host's previous sample: its next one starts afresh (e.g. after another instance recorded it).</summary>
     public void Forget(Guid hostId) => _hosts.Remove(hostId);

@@ -22,6 +22,7 @@ public sealed class UsageRecorder : BackgroundService, IUsageSampleSink
     private readonly Channel<HostUsageSample> _queue;
     private readonly ConcurrentDictionary<Guid, DateTimeOffset> _lastQueued = new();
     private readonly UsageDeltas _deltas = new();
+    private readonly Dictionary<Guid, int> _failures = []; // consecutive failed attempts per host; the writer loop owns it
 
     public UsageRecorder(UsageRecordingSession session, UsageTeams teams, IOptions<UsageOptions> options, ILogger<UsageRecorder> logger)
     {
@@ -43,25 +44,50 @@ public sealed class UsageRecorder : BackgroundService, IUsageSampleSink
         _queue.Writer.TryWrite(sample);
     }
 
-    /// <summary>Records one sample now. Never throws for a database failure: that interval is dropped and logged.</summary>
+    /// <summary>
+    /// Records one sample now. Never throws for a database failure: the interval is counted in the next one that lands
+    /// (its sample does not become the baseline), and the host's first failure is logged as a warning, not every one.
+    /// </summary>
     public async Task<UsageRecordOutcome> RecordAsync(HostUsageSample sample, CancellationToken cancellationToken)
     {
         try
         {
             var hold = await _session.HoldAsync(sample.HostId, cancellationToken);
-            if (hold != HostLock.Held)
-                _deltas.Forget(sample.HostId); // another instance may have recorded it meanwhile
             if (hold == HostLock.NotHeld)
+            {
+                _deltas.Forget(sample.HostId); // another instance records it; our baseline goes stale
                 return UsageRecordOutcome.NotOwner;
-            var interval = _deltas.Next(sample, await _teams.CurrentAsync(cancellationToken));
+            }
+            if (hold == HostLock.Acquired && _deltas.BaselineOf(sample.HostId) is { } since
+                && await _session.RecordedSinceAsync(sample.HostId, since, cancellationToken))
+                _deltas.Forget(sample.HostId);
+            var interval = _deltas.Measure(sample, await _teams.CurrentAsync(cancellationToken));
             await _session.WriteAsync(interval, cancellationToken);
+            _deltas.Remember(sample);
+            Recovered(sample.HostId);
             return UsageRecordOutcome.Recorded;
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            _logger.LogWarning("Usage of host {Host} at {At} was not recorded: {Reason}", sample.HostId, sample.SampledAt, e.Message);
+            Failed(sample, e);
             return UsageRecordOutcome.Failed;
         }
+    }
+
+    private void Failed(HostUsageSample sample, Exception e)
+    {
+        var failures = _failures.GetValueOrDefault(sample.HostId) + 1;
+        _failures[sample.HostId] = failures;
+        if (failures == 1)
+            _logger.LogWarning("Usage of host {Host} is not being recorded ({Reason}); it will be counted in the next interval that lands", sample.HostId, e.Message);
+        else
+            _logger.LogDebug("Usage of host {Host} at {At} not recorded either: {Reason}", sample.HostId, sample.SampledAt, e.Message);
+    }
+
+    private void Recovered(Guid hostId)
+    {
+        if (_failures.Remove(hostId, out var failures))
+            _logger.LogInformation("Usage recording of host {Host} resumed after {Failures} failed attempts", hostId, failures);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -88,6 +114,6 @@ public enum UsageRecordOutcome
     Recorded,
     /// <summary>Another instance holds the host's lock and records it.</summary>
     NotOwner,
-    /// <summary>The database failed; the interval was dropped.</summary>
+    /// <summary>The database failed; the interval will be counted in the next one that lands.</summary>
     Failed,
 }

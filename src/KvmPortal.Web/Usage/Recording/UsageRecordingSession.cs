@@ -49,6 +49,25 @@ public sealed class UsageRecordingSession(string connectionString) : IAsyncDispo
         await GuardAsync(async () => await batch.ExecuteNonQueryAsync(cancellationToken));
     }
 
+    /// <summary>
+    /// Whether anything was recorded for the host after the given time: after re-taking a host's lock, that means
+    /// another instance recorded it meanwhile (or our own last write landed although its answer was lost).
+    /// </summary>
+    public async Task<bool> RecordedSinceAsync(Guid hostId, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var connection = await ConnectAsync(cancellationToken);
+        return await GuardAsync(async () =>
+        {
+            await using var command = new NpgsqlCommand("""
+                SELECT EXISTS (SELECT 1 FROM "HostSamples" WHERE "HostId" = $1 AND "SampledAt" > $2)
+                    OR EXISTS (SELECT 1 FROM "VmSamples" WHERE "HostId" = $1 AND "SampledAt" > $2)
+                """, connection);
+            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = hostId });
+            command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = since.ToUniversalTime() });
+            return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+        });
+    }
+
     /// <summary>Ends the session, releasing every lock at once (the server would notice the closed socket a moment later).</summary>
     public async ValueTask DisposeAsync()
     {

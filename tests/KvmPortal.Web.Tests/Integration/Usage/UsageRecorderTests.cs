@@ -105,6 +105,37 @@ public sealed class UsageRecorderTests(UsageDatabase database) : IClassFixture<U
         Assert.Equal(UsageRecordOutcome.Failed, duringLoss);
         Assert.Equal(UsageRecordOutcome.Recorded, after);
         Assert.Equal(2L, await database.ScalarAsync<long>("""SELECT count(*) FROM "VmSamples" WHERE "HostId" = $1""", host));
+        // Nothing else recorded the host meanwhile, so the interval that failed is counted in the one that landed.
+        Assert.Equal(20.0, await database.ScalarAsync<double>(
+            """SELECT "IntervalSeconds" FROM "VmSamples" WHERE "HostId" = $1 AND "SampledAt" = $2""", host, T0.AddSeconds(20)));
+        Assert.Equal(2_000L, await database.ScalarAsync<long>(
+            """SELECT sum("CpuTimeNs")::int8 FROM "VmSamples" WHERE "HostId" = $1""", host));
+    }
+
+    [Fact]
+    public async Task AfterALostSessionTheRecorderStartsAfreshWhenAnotherInstanceRecordedTheHostMeanwhile()
+    {
+        var host = Guid.NewGuid();
+        var vm = Guid.NewGuid();
+        await using var first = Recorder();
+        Assert.Equal(UsageRecordOutcome.Recorded, await first.Value.RecordAsync(Sample(host, T0, 0, vm), default));
+
+        await database.ExecuteAsync("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'KvmPortal usage recorder' AND datname = current_database()");
+        await using (var second = Recorder())
+        {
+            Assert.Equal(UsageRecordOutcome.Recorded, await second.Value.RecordAsync(Sample(host, T0.AddSeconds(5), 500, vm), default));
+            Assert.Equal(UsageRecordOutcome.Recorded, await second.Value.RecordAsync(Sample(host, T0.AddSeconds(15), 1_500, vm), default));
+        }
+        var onDeadSession = await first.Value.RecordAsync(Sample(host, T0.AddSeconds(20), 2_000, vm), default);
+        var back = await first.Value.RecordAsync(Sample(host, T0.AddSeconds(25), 2_500, vm), default);
+
+        Assert.Equal(UsageRecordOutcome.Failed, onDeadSession);
+        Assert.Equal(UsageRecordOutcome.Recorded, back);
+        // The second instance counted up to 15 s; counting from the first's baseline (0 s) again would count it twice.
+        Assert.Equal(0.0, await database.ScalarAsync<double>(
+            """SELECT "IntervalSeconds" FROM "VmSamples" WHERE "HostId" = $1 AND "SampledAt" = $2""", host, T0.AddSeconds(25)));
+        Assert.Equal(1_000L, await database.ScalarAsync<long>(
+            """SELECT sum("CpuTimeNs")::int8 FROM "VmSamples" WHERE "HostId" = $1""", host));
     }
 
     [Fact]
