@@ -4,7 +4,7 @@ using KvmPortal.Hypervisor.Vms.Create;
 namespace KvmPortal.Web.Quotas;
 
 /// <summary>
-/// How many bytes of disk a new VM or an attached disk adds to its team: new volumes' sizes (an overlay without a size
+/// How many bytes of disk a new VM, an attached disk or an edited definition adds to its team: new volumes' sizes (an overlay without a size
 /// gets its backing volume's), existing volumes' capacity unless the team counts them already; CD-ROMs and host paths
 /// outside pools add nothing.
 /// </summary>
@@ -31,6 +31,16 @@ public sealed class DiskRequest(Guid hostId, TeamUse use, VolumeScan scan)
         { ExistingVolume: { } volume } => await ExistingAsync(volume, cancellationToken),
         _ => 0,
     };
+
+    /// <summary>The disks of an edited definition: each pool volume the team does not count yet, once.</summary>
+    public async Task<ulong> OfAsync(IReadOnlyList<XmlDiskSource> disks, CancellationToken cancellationToken) =>
+        (await scan.OfHostAsync(hostId, cancellationToken))
+            .Where(v => disks.Any(disk => Names(disk, v.Volume)) && !use.Volumes.Contains(v.Key) && !IsoImages.Is(v.Volume.Name, v.Volume.Format))
+            .Aggregate(0UL, (sum, v) => sum + v.Volume.CapacityBytes);
+
+    private static bool Names(XmlDiskSource disk, VolumeDetails volume) => disk.Volume is { } named
+        ? volume.Pool == named.Pool && volume.Name == named.Name
+        : volume.Path == disk.Path;
 
     private async Task<ulong> ExistingAsync(VolumeRef volume, CancellationToken cancellationToken)
     {

@@ -58,14 +58,22 @@ public sealed class QuotaGuard(QuotaUsageReader usage, IInventory inventory, VmO
                 ? new QuotaAmounts(MemoryBytes: bytes - info.MemoryBytes)
                 : QuotaAmounts.None), cancellationToken);
 
-    /// <summary>An edited definition is checked for its vCPUs and memory (disks added in the XML are not counted here).</summary>
+    /// <summary>
+    /// An edited definition is checked for its vCPUs and memory, and for the pool volumes its disks name that the team
+    /// does not count yet (a disk added in the XML takes storage as an attached one does).
+    /// </summary>
     public Task EnsureXmlAsync(VmKey vm, string xml, CancellationToken cancellationToken = default)
     {
         var (vcpus, memory) = DomainXmlAllocation.Read(xml);
-        return EnsureForVmAsync(vm, involvesDisks: false, (quota, info, _, _) =>
-            Task.FromResult(!QuotaRules.CountsCompute(info, quota.CountsRunningOnly) ? QuotaAmounts.None : new QuotaAmounts(
-                Vcpus: vcpus > info.VCpus ? (ulong)(vcpus.Value - Math.Max(info.VCpus, 0)) : 0,
-                MemoryBytes: memory > info.MemoryBytes ? memory.Value - info.MemoryBytes : 0)), cancellationToken);
+        var disks = DomainXmlAllocation.Disks(xml);
+        return EnsureForVmAsync(vm, involvesDisks: disks.Count > 0, async (quota, info, use, scan) =>
+        {
+            var compute = QuotaRules.CountsCompute(info, quota.CountsRunningOnly);
+            return new QuotaAmounts(
+                Vcpus: compute && vcpus > info.VCpus ? (ulong)(vcpus.Value - Math.Max(info.VCpus, 0)) : 0,
+                MemoryBytes: compute && memory > info.MemoryBytes ? memory.Value - info.MemoryBytes : 0,
+                DiskBytes: quota.MaxDiskGib is null ? 0 : await new DiskRequest(vm.HostId, use, scan).OfAsync(disks, cancellationToken));
+        }, cancellationToken);
     }
 
     public Task EnsureAttachDiskAsync(VmKey vm, DiskSpec disk, CancellationToken cancellationToken = default) =>

@@ -154,6 +154,32 @@ public sealed class QuotaEnforcementTests(KvmPortalAppFixture app) : IClassFixtu
     }
 
     [Fact]
+    public async Task Disks_added_in_an_edited_definition_count_the_volumes_the_team_does_not_use_yet()
+    {
+        var world = await CreateAsync(app, t => t.MaxDiskGib = 10);
+        var vm = await world.AddVmAsync(VmState.ShutOff, 1, GiB);
+        var used = world.AddVolume(8 * GiB, users: vm);
+        var small = world.AddVolume(2 * GiB);
+        var large = world.AddVolume(3 * GiB);
+        var iso = world.AddVolume(4 * GiB, format: "iso");
+        static string Domain(params string[] disks) =>
+            $"<domain><vcpu>1</vcpu><memory unit='GiB'>1</memory><devices>{string.Concat(disks)}</devices></domain>";
+        var keep = $"<disk type='file' device='disk'><source file='/p/{used}'/></disk>";
+
+        var error = await Assert.ThrowsAsync<HypervisorException>(() => world.Editing.ReplaceXmlAsync(vm.Key,
+            Domain(keep, $"<disk type='volume' device='disk'><source pool='{world.Pool}' volume='{large}'/></disk>")));
+        await world.Editing.ReplaceXmlAsync(vm.Key, Domain(keep,
+            $"<disk type='file'><source file='/p/{small}'/></disk>",
+            $"<disk type='file' device='cdrom'><source file='/p/{large}'/></disk>",
+            $"<disk type='file' device='disk'><source file='/p/{iso}'/></disk>",
+            "<disk type='file' device='disk'><source file='/elsewhere/outside-pools.img'/></disk>"));
+
+        Assert.Equal($"Team {world.TeamName}'s disk quota (10 GiB) would be exceeded: 8 GiB in use, 3 GiB requested.", error.Message);
+        Assert.Equal(["ReplaceXml"], world.InnerEditing.Calls.ToArray());
+        Assert.Equal(["vm.edit.xml"], world.Refusals.Select(r => r.Action));
+    }
+
+    [Fact]
     public async Task Attaching_a_disk_counts_its_size_or_the_existing_volumes_capacity()
     {
         var world = await CreateAsync(app, t => t.MaxDiskGib = 10);

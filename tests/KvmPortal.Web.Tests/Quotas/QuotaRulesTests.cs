@@ -99,4 +99,24 @@ public sealed class DomainXmlAllocationTests
     [InlineData("<domain", null, null)]
     public void Reads_the_current_vcpus_and_memory(string xml, int? vcpus, ulong? memory) =>
         Assert.Equal((vcpus, memory), DomainXmlAllocation.Read(xml));
+
+    [Fact]
+    public void Reads_the_sources_of_disks_but_not_of_removable_media_nor_network_disks()
+    {
+        const string xml = """
+            <domain><devices>
+              <disk type='volume' device='disk'><source pool='default' volume='a.qcow2'/></disk>
+              <disk type='file'><source file='/var/lib/libvirt/images/b.img'/></disk>
+              <disk type='block' device='lun'><source dev='/dev/sdz'/></disk>
+              <disk type='file' device='cdrom'><source file='/isos/c.iso'/></disk>
+              <disk type='network' device='disk'><source protocol='nbd' name='x'/></disk>
+              <disk type='file' device='disk'/>
+            </devices></domain>
+            """;
+
+        Assert.Equal(
+            [new XmlDiskSource(new("default", "a.qcow2"), null), new XmlDiskSource(null, "/var/lib/libvirt/images/b.img"), new XmlDiskSource(null, "/dev/sdz")],
+            DomainXmlAllocation.Disks(xml));
+        Assert.Empty(DomainXmlAllocation.Disks("<domain"));
+    }
 }
