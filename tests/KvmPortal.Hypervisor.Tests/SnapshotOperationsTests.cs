@@ -34,6 +34,8 @@ public sealed class SnapshotOperationsTests
         Assert.Equal("shutoff", first.State);
         Assert.False(first.IncludesMemory);
         Assert.False(first.IsExternal);
+        Assert.Equal(1, first.Vcpus); // the definition the snapshot saved (TestDomains' tiny domain)
+        Assert.Equal(64UL << 20, first.MemoryBytes);
         Assert.InRange(first.CreatedAt, DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddMinutes(1));
         var root = Assert.Single(SnapshotTree.Build(list));
         Assert.Equal("third", Assert.Single(Assert.Single(root.Children).Children).Snapshot.Name);

@@ -20,7 +20,8 @@ public sealed record SnapshotSpec(string? Name, string? Description, SnapshotKin
 
 /// <summary>
 /// One snapshot. <see cref="State"/> is the VM's state when it was taken as libvirt writes it
-/// (running, paused, shutoff, disk-snapshot).
+/// (running, paused, shutoff, disk-snapshot). <see cref="Vcpus"/> and <see cref="MemoryBytes"/> are what the saved
+/// definition allocates (a revert brings them back), null when the snapshot holds no definition.
 /// </summary>
 public sealed record SnapshotInfo(
     string Name,
@@ -30,7 +31,9 @@ public sealed record SnapshotInfo(
     bool IncludesMemory,
     bool IsExternal,
     string? Parent,
-    bool IsCurrent);
+    bool IsCurrent,
+    int? Vcpus = null,
+    ulong? MemoryBytes = null);
 
 /// <summary>A snapshot with its children, for the tree.</summary>
 public sealed record SnapshotNode(SnapshotInfo Snapshot, IReadOnlyList<SnapshotNode> Children);

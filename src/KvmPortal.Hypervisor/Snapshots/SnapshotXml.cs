@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using KvmPortal.Hypervisor.Vms;
 
 namespace KvmPortal.Hypervisor.Snapshots;
 
@@ -13,6 +14,7 @@ internal static class SnapshotXml
         var external = memory == "external"
             || (root.Element("disks")?.Elements("disk").Any(d => (string?)d.Attribute("snapshot") == "external") ?? false);
         var seconds = long.TryParse((string?)root.Element("creationTime"), out var s) ? s : 0;
+        var (vcpus, memoryBytes) = root.Element("domain") is { } domain ? DomainAllocation.Read(domain) : (null, null);
         return new SnapshotInfo(
             Name: (string?)root.Element("name") ?? "",
             Description: (string?)root.Element("description"),
@@ -22,7 +24,9 @@ internal static class SnapshotXml
             IncludesMemory: memory is "internal" or "external" || (memory is null && state is "running" or "paused"),
             IsExternal: external,
             Parent: (string?)root.Element("parent")?.Element("name"),
-            IsCurrent: isCurrent);
+            IsCurrent: isCurrent,
+            Vcpus: vcpus,
+            MemoryBytes: memoryBytes);
     }
 
     public static string WithDescription(string xml, string? description)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Xml;
 using System.Xml.Linq;
 using KvmPortal.Hypervisor.Vms;
@@ -16,7 +15,7 @@ public sealed record XmlDiskSource(VolumeRef? Volume, string? Path);
 /// </summary>
 public static class DomainXmlAllocation
 {
-    public static (int? Vcpus, ulong? MemoryBytes) Read(string xml) => Parse(xml) is { } domain ? Compute(domain) : (null, null);
+    public static (int? Vcpus, ulong? MemoryBytes) Read(string xml) => Parse(xml) is { } domain ? DomainAllocation.Read(domain) : (null, null);
 
     public static IReadOnlyList<XmlDiskSource> Disks(string xml) =>
         Parse(xml)?.Element("devices")?.Elements("disk")
@@ -43,28 +42,6 @@ public static class DomainXmlAllocation
             return XElement.Parse(xml);
         }
         catch (XmlException)
-        {
-            return null;
-        }
-    }
-
-    private static (int? Vcpus, ulong? MemoryBytes) Compute(XElement domain)
-    {
-        var vcpu = domain.Element("vcpu");
-        var vcpus = int.TryParse((string?)vcpu?.Attribute("current") ?? vcpu?.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var count)
-            ? count : (int?)null;
-        return (vcpus, Bytes(domain.Element("currentMemory") ?? domain.Element("memory")));
-    }
-
-    private static ulong? Bytes(XElement? memory)
-    {
-        if (memory is null || !ulong.TryParse(memory.Value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value))
-            return null;
-        try
-        {
-            return MemoryUnits.ToBytes(value, (string?)memory.Attribute("unit"));
-        }
-        catch (Exception e) when (e is FormatException or OverflowException)
         {
             return null;
         }

@@ -1,4 +1,5 @@
 using KvmPortal.Hypervisor.Inventory;
+using KvmPortal.Hypervisor.Snapshots;
 using KvmPortal.Hypervisor.Storage;
 using KvmPortal.Hypervisor.Vms;
 using KvmPortal.Hypervisor.Vms.Clone;
@@ -10,7 +11,7 @@ namespace KvmPortal.Web.Quotas;
 /// <summary>
 /// Refuses, before libvirt is asked, what would take a team over its quota: creating a VM for it, starting one of its
 /// VMs (running-only quotas), raising a VM's vCPUs or memory, attaching a disk, growing a volume its VMs use. The
-/// gated decorators call it as their operation's admission check, so a refusal is audited like a permission refusal.
+/// gated decorators call it as their operation's admission check (reverting to a snapshot with more vCPUs or memory too), so a refusal is audited like a permission refusal.
 /// It throws <see cref="QuotaRules.Refusal"/>; VMs of no team have no quota.
 /// </summary>
 public sealed class QuotaGuard(QuotaUsageReader usage, IInventory inventory, VmOwnershipIndex ownership)
@@ -45,6 +46,25 @@ public sealed class QuotaGuard(QuotaUsageReader usage, IInventory inventory, VmO
             Task.FromResult(quota.CountsRunningOnly && !QuotaRules.Occupies(info.State)
                 ? new QuotaAmounts(Vcpus: (ulong)Math.Max(info.VCpus, 0), MemoryBytes: info.MemoryBytes)
                 : QuotaAmounts.None), cancellationToken);
+
+    /// <summary>
+    /// A revert brings back the snapshot's vCPUs and memory, and runs the VM when <paramref name="runsAfter"/>: the
+    /// growth over what counts now is checked (all of it when the VM counts only while running and does not run now).
+    /// </summary>
+    public Task EnsureRevertAsync(VmKey vm, SnapshotInfo snapshot, bool runsAfter, CancellationToken cancellationToken = default) =>
+        EnsureForVmAsync(vm, involvesDisks: false, (quota, info, _, _) =>
+        {
+            if (quota.CountsRunningOnly && !runsAfter)
+                return Task.FromResult(QuotaAmounts.None);
+            var countedNow = QuotaRules.CountsCompute(info, quota.CountsRunningOnly);
+            var vcpusNow = countedNow ? (ulong)Math.Max(info.VCpus, 0) : 0;
+            var memoryNow = countedNow ? info.MemoryBytes : 0;
+            var vcpusAfter = (ulong)Math.Max(snapshot.Vcpus ?? info.VCpus, 0);
+            var memoryAfter = snapshot.MemoryBytes ?? info.MemoryBytes;
+            return Task.FromResult(new QuotaAmounts(
+                Vcpus: vcpusAfter > vcpusNow ? vcpusAfter - vcpusNow : 0,
+                MemoryBytes: memoryAfter > memoryNow ? memoryAfter - memoryNow : 0));
+        }, cancellationToken);
 
     public Task EnsureVcpusAsync(VmKey vm, int count, CancellationToken cancellationToken = default) =>
         EnsureForVmAsync(vm, involvesDisks: false, (quota, info, _, _) =>

@@ -122,6 +122,21 @@ public sealed class QuotaEnforcementTests(KvmPortalAppFixture app) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_revert_to_a_snapshot_with_more_vcpus_or_memory_is_checked_for_the_growth()
+    {
+        var world = await CreateAsync(app, t => { t.MaxVcpus = 4; t.MaxMemoryMib = 4096; });
+        var vm = await world.AddVmAsync(VmState.ShutOff, 2, 2 * GiB);
+        world.InnerSnapshots.Snapshots.Add(new SnapshotInfo("big", null, DateTimeOffset.UtcNow, "shutoff", false, false, null, false, Vcpus: 8, MemoryBytes: 2 * GiB));
+        world.InnerSnapshots.Snapshots.Add(new SnapshotInfo("fits", null, DateTimeOffset.UtcNow, "shutoff", false, false, null, false, Vcpus: 4, MemoryBytes: 4 * GiB));
+
+        var error = await Assert.ThrowsAsync<HypervisorException>(() => world.Snapshots.RevertAsync(vm.Key, "big", RevertStart.AsSaved));
+        await world.Snapshots.RevertAsync(vm.Key, "fits", RevertStart.AsSaved);
+
+        Assert.Equal($"Team {world.TeamName}'s vCPU quota (4) would be exceeded: 2 in use, 6 requested.", error.Message);
+        Assert.Equal(["Revert fits AsSaved"], world.InnerSnapshots.Calls.ToArray());
+    }
+
+    [Fact]
     public async Task Raising_vcpus_or_memory_is_checked_against_the_vms_current_allocation()
     {
         var world = await CreateAsync(app, t => { t.MaxVcpus = 4; t.MaxMemoryMib = 4096; });

@@ -6,8 +6,8 @@ namespace KvmPortal.Web.Access.Gated;
 
 /// <summary>
 /// <see cref="ISnapshotOperations"/> through the gate: listing needs the view permission; taking, reverting,
-/// deleting and describing need the snapshot permission and are audited. A revert that starts the VM is checked against
-/// the team's running-only quota like a start.
+/// deleting and describing need the snapshot permission and are audited. A revert is checked against the team's quota
+/// for the vCPUs and memory it brings back and, for a running-only quota, for starting the VM.
 /// </summary>
 internal sealed class GatedSnapshotOperations(ISnapshotOperations inner, OperationGate gate, AuditTargets targets, QuotaGuard quotas)
     : ISnapshotOperations
@@ -32,13 +32,17 @@ internal sealed class GatedSnapshotOperations(ISnapshotOperations inner, Operati
         gate.RunAsync(Operation(vm, "vm.snapshot.describe", new { name, description }),
             () => inner.SetDescriptionAsync(vm, name, description, cancellationToken), cancellationToken);
 
-    /// <summary>The VM runs after the revert when asked to, or when the snapshot saved a running (or paused) VM's memory.</summary>
+    /// <summary>
+    /// The VM gets the snapshot's vCPUs and memory back, and runs after the revert when asked to, or when the snapshot
+    /// saved a running (or paused) VM's memory.
+    /// </summary>
     private async Task AdmitRevertAsync(VmKey vm, string name, RevertStart start, CancellationToken cancellationToken)
     {
-        if (start == RevertStart.AsSaved
-            && (await inner.ListAsync(vm, cancellationToken)).FirstOrDefault(s => s.Name == name) is not { IncludesMemory: true, State: "running" or "paused" })
+        // A snapshot that is not there: libvirt refuses the revert itself.
+        if ((await inner.ListAsync(vm, cancellationToken)).FirstOrDefault(s => s.Name == name) is not { } snapshot)
             return;
-        await quotas.EnsureStartAsync(vm, cancellationToken);
+        var runsAfter = start != RevertStart.AsSaved || snapshot is { IncludesMemory: true, State: "running" or "paused" };
+        await quotas.EnsureRevertAsync(vm, snapshot, runsAfter, cancellationToken);
     }
 
     private GatedOperation Operation(VmKey vm, string auditAction, object parameters) =>
