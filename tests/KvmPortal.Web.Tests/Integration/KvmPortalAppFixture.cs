@@ -46,6 +46,9 @@ public class KvmPortalAppFixture : WebApplicationFactory<Program>, IAsyncLifetim
 
     public string ConnectionString { get; }
 
+    /// <summary>What the app is given to connect with: the database itself, unless a fixture puts something between.</summary>
+    protected virtual string AppConnectionString => ConnectionString;
+
     /// <summary>Starts another app instance on the same database; dispose it before this fixture.</summary>
     public async Task<KvmPortalAppFixture> StartInstanceOnSameDatabaseAsync()
     {
@@ -92,7 +95,7 @@ public class KvmPortalAppFixture : WebApplicationFactory<Program>, IAsyncLifetim
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
-        builder.UseSetting("ConnectionStrings:KvmPortal", ConnectionString);
+        builder.UseSetting("ConnectionStrings:KvmPortal", AppConnectionString);
         builder.UseSetting("KvmPortal:AdminPassword", AdminPassword);
         builder.UseSetting("KvmPortal:DefaultHosts:0", "qemu:///system");
         // Every test client shares one (unknown) address, and tests sign in far more often than a person does.
