@@ -70,8 +70,12 @@ public static class UsageWriteBenchmark
         for (var i = 0; i < intervals + 2; i++)
         {
             var at = start.AddSeconds(10 * i);
-            var ourInterval = ourDeltas.Next(Sample(ourHost, at, i, vmIds), _ => null);
-            var naiveInterval = naiveDeltas.Next(Sample(naiveHost, at, i, naiveVmIds), _ => null);
+            var ourSample = Sample(ourHost, at, i, vmIds);
+            var naiveSample = Sample(naiveHost, at, i, naiveVmIds);
+            var ourInterval = ourDeltas.Measure(ourSample, _ => null);
+            var naiveInterval = naiveDeltas.Measure(naiveSample, _ => null);
+            ourDeltas.Remember(ourSample);
+            naiveDeltas.Remember(naiveSample);
 
             var clock = Stopwatch.StartNew();
             await session.WriteAsync(ourInterval, default);

@@ -19,6 +19,9 @@ internal sealed class StorageOperations(HostManager hosts) : IStorageOperations
     /// </summary>
     internal const int ChunkBytes = 4 * PacketPayloadBytes;
 
+    /// <summary>How much of a volume one libvirt download call streams (see <see cref="VolumeRangeReader"/>).</summary>
+    internal ulong DownloadRangeBytes { get; init; } = 64UL * 1024 * 1024;
+
     private static readonly TimeSpan CopyPollInterval = TimeSpan.FromMilliseconds(500);
 
     public Task<IReadOnlyList<PoolTypeSupport>> GetPoolTypesAsync(Guid hostId, CancellationToken cancellationToken = default) =>
@@ -505,23 +508,13 @@ internal sealed class StorageOperations(HostManager hosts) : IStorageOperations
         IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var what = $"Download volume {name}";
-        var (stream, length) = await Call(hostId, what, connection =>
+        var length = await Call(hostId, what, connection =>
         {
             using var storagePool = ActivePool(connection, pool);
             using var volume = storagePool.LookupVolumeByName(name);
-            var total = DownloadLength(volume);
-            var libvirtStream = connection.NewStream();
-            try
-            {
-                volume.Download(libvirtStream, 0, total);
-            }
-            catch
-            {
-                libvirtStream.Dispose();
-                throw;
-            }
-            return (libvirtStream, total);
+            return DownloadLength(volume);
         }, cancellationToken);
+        using var reader = new VolumeRangeReader((offset, count) => OpenDownloadRange(hostId, pool, name, offset, count, what), length, DownloadRangeBytes);
 
         // One thread receives from libvirt (blocking calls) into pooled chunks while this method writes the previous
         // chunks to the destination; the bounded channel keeps at most a few chunks in flight.
@@ -534,7 +527,7 @@ internal sealed class StorageOperations(HostManager hosts) : IStorageOperations
                 while (true)
                 {
                     var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
-                    var received = Fill(stream, buffer, ChunkBytes);
+                    var received = reader.Fill(buffer, ChunkBytes);
                     if (received == 0)
                     {
                         ArrayPool<byte>.Shared.Return(buffer);
@@ -549,7 +542,6 @@ internal sealed class StorageOperations(HostManager hosts) : IStorageOperations
                         }
                     }
                 }
-                stream.Finish();
                 chunks.Writer.TryComplete();
             }
             catch (Exception e)
@@ -589,7 +581,7 @@ internal sealed class StorageOperations(HostManager hosts) : IStorageOperations
             {
                 await stop.CancelAsync();
                 while (chunks.Reader.TryRead(out var left)) ArrayPool<byte>.Shared.Return(left.Buffer);
-                await Task.Run(stream.Abort, CancellationToken.None); // ends a blocked receive
+                await Task.Run(reader.Abort, CancellationToken.None); // ends a blocked receive
                 try
                 {
                     await receiving;
@@ -600,22 +592,27 @@ internal sealed class StorageOperations(HostManager hosts) : IStorageOperations
                 }
                 while (chunks.Reader.TryRead(out var left)) ArrayPool<byte>.Shared.Return(left.Buffer);
             }
-            stream.Dispose();
         }
     }
 
-    /// <summary>Receives until the buffer is full or the stream ends (libvirt hands out one packet per call).</summary>
-    private static int Fill(Libvirt.Stream stream, byte[] buffer, int size)
-    {
-        var filled = 0;
-        while (filled < size)
+    /// <summary>Starts the download of one range of the volume; called from the receiving thread, so it blocks.</summary>
+    private Libvirt.Stream OpenDownloadRange(Guid hostId, string pool, string name, ulong offset, ulong count, string what) =>
+        Call(hostId, what, connection =>
         {
-            var n = stream.Receive(buffer.AsSpan(filled, size - filled));
-            if (n == 0) break;
-            filled += n;
-        }
-        return filled;
-    }
+            using var storagePool = ActivePool(connection, pool);
+            using var volume = storagePool.LookupVolumeByName(name);
+            var stream = connection.NewStream();
+            try
+            {
+                volume.Download(stream, offset, count);
+            }
+            catch
+            {
+                stream.Dispose();
+                throw;
+            }
+            return stream;
+        }, CancellationToken.None).GetAwaiter().GetResult();
 
     private static IReadOnlyList<SpecProblem> ValidateVolume(Connection connection, VolumeSpec spec)
     {
