@@ -20,7 +20,7 @@ internal sealed class StorageOperations(HostManager hosts) : IStorageOperations
     internal const int ChunkBytes = 4 * PacketPayloadBytes;
 
     /// <summary>How much of a volume one libvirt download call streams (see <see cref="VolumeRangeReader"/>).</summary>
-    internal ulong DownloadRangeBytes { get; init; } = 64UL * 1024 * 1024;
+    internal ulong DownloadRangeBytes { get; init; } = 16UL * 1024 * 1024;
 
     private static readonly TimeSpan CopyPollInterval = TimeSpan.FromMilliseconds(500);
 
