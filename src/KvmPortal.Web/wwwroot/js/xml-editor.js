@@ -98,7 +98,7 @@ export function highlight(xml) {
             i = take("xml-element", i, nameEnd(i));
             while (i < xml.length && xml[i] !== "<") {
                 const c = xml[i];
-                if (c === ">") { i = take("xml-markup", i, i + 1); break; }
+                if (c === ">" || xml.startsWith("/>", i)) { i = take("xml-markup", i, i + (c === ">" ? 1 : 2)); break; }
                 if (c === '"' || c === "'") i = take("xml-attr-value", i, indexOrEnd(c, i + 1, 1));
                 else if (nameChar.test(c)) i = take("xml-attr-name", i, nameEnd(i));
                 else {

@@ -51,8 +51,8 @@ public static class XmlTokenizer
         while (i < xml.Length && xml[i] != '<')
         {
             var c = xml[i];
-            if (c == '>')
-                return Take(tokens, XmlTokenKind.Markup, xml, i, i + 1);
+            if (c == '>' || xml.AsSpan(i).StartsWith("/>"))
+                return Take(tokens, XmlTokenKind.Markup, xml, i, c == '>' ? i + 1 : i + 2);
             if (c is '"' or '\'')
                 i = Take(tokens, XmlTokenKind.AttributeValue, xml, i, IndexOrEnd(xml, c.ToString(), i + 1, 1));
             else if (IsNameChar(c))
