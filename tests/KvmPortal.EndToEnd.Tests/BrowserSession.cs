@@ -55,3 +55,18 @@ public static class PageExtensions
         page.Locator("[data-testid=circuit][data-interactive=true]")
             .WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
 }
+
+public static class MudExtensions
+{
+    /// <summary>Picks the item showing <paramref name="itemText"/> in the MudSelect marked <paramref name="testId"/> (MudBlazor puts the mark on its input).</summary>
+    public static async Task ChooseAsync(this IPage page, string testId, string itemText)
+    {
+        // The mark's input may be hidden while the select shows its value; the select opens on a click anywhere in it.
+        await page.Locator($".mud-select:has([data-testid={testId}])").First.ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = itemText }).First.ClickAsync();
+    }
+
+    /// <summary>The input of a MudTextField or MudNumericField marked <paramref name="testId"/>.</summary>
+    public static ILocator Field(this IPage page, string testId) =>
+        page.Locator($"input[data-testid={testId}], [data-testid={testId}] input, textarea[data-testid={testId}], [data-testid={testId}] textarea").First;
+}

@@ -7,12 +7,13 @@ const encoder = new TextEncoder();
 const indent = "  ";
 
 export function attach(input, highlight, text, dotnet) {
-    const editor = { input, highlight, dotnet, timer: 0, leaveOnTab: false };
+    const editor = { input, highlight, dotnet, timer: 0, frame: 0, leaveOnTab: false };
     editors.set(input, editor);
     input.value = text;
     render(editor);
     input.addEventListener("input", () => {
-        render(editor);
+        // One highlight per frame however fast the keys come (a held key, a paste).
+        if (!editor.frame) editor.frame = requestAnimationFrame(() => { editor.frame = 0; render(editor); });
         if (!editor.timer) editor.timer = setTimeout(() => notify(editor), 300);
     });
     input.addEventListener("blur", () => notify(editor));
@@ -32,7 +33,7 @@ export function getText(input) {
 
 export function detach(input) {
     const editor = editors.get(input);
-    if (editor) clearTimeout(editor.timer);
+    if (editor) { clearTimeout(editor.timer); cancelAnimationFrame(editor.frame); }
     editors.delete(input);
 }
 
@@ -80,13 +81,20 @@ function insert(input, text) {
     }
 }
 
-const nameChar = /[\p{L}\p{N}_:.\-]/u;
+const nonAsciiNameChar = /[\p{L}\p{N}]/u;
+
+// As XmlTokenizer.IsNameChar; ASCII is decided without a regular expression, which keeps a long XML fast.
+function isNameChar(c) {
+    const code = c.charCodeAt(0);
+    if (code < 128) return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 58) || c === "_" || c === "-" || c === ".";
+    return nonAsciiNameChar.test(c);
+}
 
 export function highlight(xml) {
     const out = [];
     const take = (cls, from, to) => { if (to > from) out.push(`<span class="${cls}">${escape(xml.slice(from, to))}</span>`); return to; };
     const indexOrEnd = (value, from, include) => { const found = xml.indexOf(value, from); return found < 0 ? xml.length : found + include; };
-    const nameEnd = i => { while (i < xml.length && nameChar.test(xml[i])) i++; return i; };
+    const nameEnd = i => { while (i < xml.length && isNameChar(xml[i])) i++; return i; };
     let i = 0;
     while (i < xml.length) {
         if (xml[i] !== "<") i = take("xml-text", i, indexOrEnd("<", i, 0));
@@ -100,10 +108,10 @@ export function highlight(xml) {
                 const c = xml[i];
                 if (c === ">" || xml.startsWith("/>", i)) { i = take("xml-markup", i, i + (c === ">" ? 1 : 2)); break; }
                 if (c === '"' || c === "'") i = take("xml-attr-value", i, indexOrEnd(c, i + 1, 1));
-                else if (nameChar.test(c)) i = take("xml-attr-name", i, nameEnd(i));
+                else if (isNameChar(c)) i = take("xml-attr-name", i, nameEnd(i));
                 else {
                     let j = i + 1;
-                    while (j < xml.length && !nameChar.test(xml[j]) && !"\"'<>".includes(xml[j])) j++;
+                    while (j < xml.length && !isNameChar(xml[j]) && !"\"'<>".includes(xml[j])) j++;
                     i = take("xml-markup", i, j);
                 }
             }
