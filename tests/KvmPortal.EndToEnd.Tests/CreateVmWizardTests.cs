@@ -21,12 +21,8 @@ public sealed class CreateVmWizardTests
     public async Task A_kernel_boot_vm_is_created_runs_and_is_deleted_through_the_ui()
     {
         var name = "kvmportal-test-" + Guid.NewGuid().ToString("N")[..8];
-        await using var portal = await RunningPortal.StartAsync();
-        await using var browser = await BrowserSession.StartAsync();
-        var page = browser.Page;
-        try
+        await InBrowserAsync(name, "kvmportal-e2e-wizard-failure.png", async (page, portal) =>
         {
-            await DemoVmTests.LogInAsync(page, portal);
             await WalkToDisksAsync(page, name);
 
             await Expect(page.Locator("[data-testid=wizard-no-disks]")).ToBeVisibleAsync();
@@ -51,17 +47,7 @@ public sealed class CreateVmWizardTests
             await page.Locator("[data-testid=delete-confirm]").ClickAsync();
 
             await ExpectDeletedAsync(page, name);
-        }
-        catch
-        {
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Path.GetTempPath(), "kvmportal-e2e-wizard-failure.png") });
-            Console.WriteLine(portal.Output);
-            throw;
-        }
-        finally
-        {
-            await RemoveLeftoverAsync(name);
-        }
+        });
     }
 
     [Fact]
@@ -70,12 +56,8 @@ public sealed class CreateVmWizardTests
         var name = "kvmportal-test-" + Guid.NewGuid().ToString("N")[..8];
         var volume = name + ".qcow2";
         await using var scratch = await ScratchHostResources.CreateAsync();
-        await using var portal = await RunningPortal.StartAsync();
-        await using var browser = await BrowserSession.StartAsync();
-        var page = browser.Page;
-        try
+        await InBrowserAsync(name, "kvmportal-e2e-wizard-disk-failure.png", async (page, _) =>
         {
-            await DemoVmTests.LogInAsync(page, portal);
             await WalkToDisksAsync(page, name);
 
             await page.Locator("[data-testid=wizard-add-disk]").ClickAsync();
@@ -122,10 +104,26 @@ public sealed class CreateVmWizardTests
             await ExpectDeletedAsync(page, name);
             Assert.DoesNotContain(volume, await scratch.VolumesAsync());
             Assert.False(File.Exists(Path.Combine(scratch.PoolPath, volume)));
+        });
+    }
+
+    /// <summary>
+    /// Runs <paramref name="test"/> logged in to a fresh dashboard; on failure keeps a screenshot and the app's log,
+    /// and always removes the VM called <paramref name="name"/> if the test left it.
+    /// </summary>
+    private static async Task InBrowserAsync(string name, string screenshot, Func<IPage, RunningPortal, Task> test)
+    {
+        await using var portal = await RunningPortal.StartAsync();
+        await using var browser = await BrowserSession.StartAsync();
+        var page = browser.Page;
+        try
+        {
+            await DemoVmTests.LogInAsync(page, portal);
+            await test(page, portal);
         }
         catch
         {
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Path.GetTempPath(), "kvmportal-e2e-wizard-disk-failure.png") });
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Path.GetTempPath(), screenshot) });
             Console.WriteLine(portal.Output);
             throw;
         }
