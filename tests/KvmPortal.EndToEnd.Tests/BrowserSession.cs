@@ -54,4 +54,31 @@ public static class PageExtensions
     public static Task WaitUntilInteractiveAsync(this IPage page) =>
         page.Locator("[data-testid=circuit][data-interactive=true]")
             .WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
+
+    /// <summary>Goes from the VM list to the page of the VM called <paramref name="name"/>, ready for clicks.</summary>
+    public static async Task OpenVmPageAsync(this IPage page, RunningPortal portal, string name)
+    {
+        // Go by the link's address: clicking it can miss while other tests' VMs come and go in the list.
+        var link = page.Locator($"[data-vm='{name}'] [data-testid=vm-name]");
+        await Microsoft.Playwright.Assertions.Expect(link).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await page.GotoAsync(portal.BaseUrl + "/" + (await link.GetAttributeAsync("href"))!.TrimStart('/'));
+        await page.WaitUntilInteractiveAsync();
+        // The tabs switch once the circuit is live, which is when the page enables its buttons.
+        await Microsoft.Playwright.Assertions.Expect(page.Locator("[data-testid=vm-delete]")).ToBeEnabledAsync(new() { Timeout = 30_000 });
+    }
+}
+
+public static class MudExtensions
+{
+    /// <summary>Picks the item showing <paramref name="itemText"/> in the MudSelect marked <paramref name="testId"/> (MudBlazor puts the mark on its input).</summary>
+    public static async Task ChooseAsync(this IPage page, string testId, string itemText)
+    {
+        // The mark's input may be hidden while the select shows its value; the select opens on a click anywhere in it.
+        await page.Locator($".mud-select:has([data-testid={testId}])").First.ClickAsync();
+        await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = itemText }).First.ClickAsync();
+    }
+
+    /// <summary>The input of a MudTextField or MudNumericField marked <paramref name="testId"/>.</summary>
+    public static ILocator Field(this IPage page, string testId) =>
+        page.Locator($"input[data-testid={testId}], [data-testid={testId}] input, textarea[data-testid={testId}], [data-testid={testId}] textarea").First;
 }

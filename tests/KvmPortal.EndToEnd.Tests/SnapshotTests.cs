@@ -32,13 +32,7 @@ public sealed class SnapshotTests
         try
         {
             await DemoVmTests.LogInAsync(page, portal);
-            // Go by the link's address: clicking it can miss while other tests' VMs come and go in the list.
-            var link = page.Locator($"[data-vm='{name}'] [data-testid=vm-name]");
-            await Expect(link).ToBeVisibleAsync(Visible);
-            await page.GotoAsync(portal.BaseUrl + "/" + (await link.GetAttributeAsync("href"))!.TrimStart('/'));
-            await page.WaitUntilInteractiveAsync();
-            // The tabs switch once the circuit is live, which is when the page enables its buttons.
-            await Expect(page.Locator("[data-testid=vm-delete]")).ToBeEnabledAsync(new() { Timeout = 30_000 });
+            await page.OpenVmPageAsync(portal, name);
             await page.Locator(".mud-tab", new() { HasText = "Snapshots" }).ClickAsync();
             await Expect(page.Locator("[data-testid=snapshots-empty]")).ToBeVisibleAsync(Visible);
 

@@ -21,3 +21,20 @@ public static class Virsh
         return output.Trim();
     }
 }
+
+public static class VirshWaits
+{
+    /// <summary>Polls the host until <paramref name="condition"/> holds (an operation's effect), failing after 30 s.</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"The host never showed: {what}");
+            await Task.Delay(250);
+        }
+    }
+
+    public static async Task<System.Xml.Linq.XElement> InactiveXmlAsync(string domain) =>
+        System.Xml.Linq.XElement.Parse(await Virsh.RunAsync("dumpxml", "--inactive", domain));
+}

@@ -36,12 +36,14 @@ public sealed class AuditEntryDetailsTests : BunitHarness
         })));
 
         Assert.Contains("\"memoryMiB\": 2048", details.Find("[data-testid=audit-details-parameters]").TextContent);
-        var lines = details.FindAll("[data-testid=audit-details-diff] span");
+        var lines = details.FindAll("[data-testid=audit-details-diff] > span");
         Assert.Equal(["Unchanged", "Removed", "Added", "Unchanged"], lines.Select(l => l.GetAttribute("data-diff")));
         Assert.Equal("-   <memory>1024</memory>", lines[1].TextContent);
         Assert.Contains("audit-diff-removed", lines[1].ClassName);
         Assert.Equal("+   <memory>2048</memory>", lines[2].TextContent);
         Assert.Contains("audit-diff-added", lines[2].ClassName);
+        Assert.Equal(["memory", "memory"], lines[2].QuerySelectorAll(".xml-element").Select(e => e.TextContent));
+        Assert.Contains(lines[2].QuerySelectorAll(".xml-text"), e => e.TextContent == "2048");
         Assert.Contains("lab1 / web-1 (5a1d9b7e-0000-4000-8000-000000000001)", details.Markup);
         Assert.Empty(details.FindAll("[data-testid=audit-details-error]"));
     }
@@ -68,7 +70,7 @@ public sealed class AuditEntryDetailsTests : BunitHarness
         var details = Context.Render<AuditEntryDetails>(p => p.Add(d => d.Entry, Entry(e => e.XmlBefore = e.XmlAfter = "<domain/>")));
 
         Assert.NotNull(details.Find("[data-testid=audit-details-xml-same]"));
-        Assert.Equal("Unchanged", Assert.Single(details.FindAll("[data-testid=audit-details-diff] span")).GetAttribute("data-diff"));
+        Assert.Equal("Unchanged", Assert.Single(details.FindAll("[data-testid=audit-details-diff] > span")).GetAttribute("data-diff"));
     }
 
     [Fact]

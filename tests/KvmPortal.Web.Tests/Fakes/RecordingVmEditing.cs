@@ -14,6 +14,9 @@ public sealed class RecordingVmEditing : IVmEditing
 
     public string PersistentXml { get; set; } = "<domain type='qemu'>\n  <name>web1</name>\n</domain>";
 
+    /// <summary>The XML of the last ReplaceXml call.</summary>
+    public string? ReplacedXml { get; private set; }
+
     /// <summary>What DescribeDeletionAsync answers; the options asked with are recorded.</summary>
     public Func<VmKey, DeleteOptions, DeletionPlan> Deletion { get; set; } = (_, options) =>
         new DeletionPlan("web1", false, options.RemoveStorage ? ["/var/lib/libvirt/images/web1.qcow2"] : [],
@@ -50,7 +53,11 @@ public sealed class RecordingVmEditing : IVmEditing
     public Task SetTitleAndDescriptionAsync(VmKey vm, string? title, string? description, CancellationToken cancellationToken = default) =>
         Record($"SetTitle {title}|{description}");
     public Task RenameAsync(VmKey vm, string newName, CancellationToken cancellationToken = default) => Record($"Rename {newName}");
-    public Task ReplaceXmlAsync(VmKey vm, string xml, CancellationToken cancellationToken = default) => Record("ReplaceXml");
+    public Task ReplaceXmlAsync(VmKey vm, string xml, CancellationToken cancellationToken = default)
+    {
+        ReplacedXml = xml;
+        return Record("ReplaceXml");
+    }
     public Task<string> GetPersistentXmlAsync(VmKey vm, CancellationToken cancellationToken = default) => Task.FromResult(PersistentXml);
     public Task<DeletionPlan> DescribeDeletionAsync(VmKey vm, DeleteOptions options, CancellationToken cancellationToken = default) =>
         Task.FromResult(Deletion(vm, options));

@@ -17,6 +17,23 @@ public sealed class VmEditViewModelTests
         new(vm with { State = state }, "Web", null, "kvm", "hvm", "x86_64", "q35", 1UL << 30, true, [], [], [], xml);
 
     [Fact]
+    public void A_reread_keeps_what_the_user_is_typing_and_takes_what_changed_elsewhere()
+    {
+        var model = new VmEditViewModel(editing, vm.Key);
+        model.Load(Details(VmState.ShutOff));
+        Assert.Equal("Web", model.Title);
+
+        model.Title = "half typed";
+        model.Load(Details(VmState.ShutOff) with { Info = vm with { State = VmState.ShutOff, VCpus = 4 } });
+        Assert.Equal("half typed", model.Title);
+        Assert.Equal(4, model.VCpus);
+
+        model.Load(Details(VmState.ShutOff) with { Title = "half typed", Description = "set with virsh" });
+        Assert.Equal("half typed", model.Title);
+        Assert.Equal("set with virsh", model.Description);
+    }
+
+    [Fact]
     public async Task A_running_vm_can_change_live_and_persistently_a_shut_off_one_only_its_definition()
     {
         var model = new VmEditViewModel(editing, vm.Key);

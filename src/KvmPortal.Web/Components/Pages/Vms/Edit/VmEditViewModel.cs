@@ -58,19 +58,26 @@ public sealed class VmEditViewModel(IVmEditing editing, VmKey key)
     /// <summary>Raised after each edit (done or failed): the page re-reads the VM's details and re-renders.</summary>
     public event Func<Task>? Edited;
 
+    private VmDetails? loaded;
+
     /// <summary>The scopes that make sense now: a shut-off VM only has its definition.</summary>
     public IReadOnlyList<ChangeScope> Scopes => IsActive ? [ChangeScope.Both, ChangeScope.Live, ChangeScope.Config] : [ChangeScope.Config];
 
     public bool CanRename => State is VmState.ShutOff or VmState.Crashed;
 
-    /// <summary>Takes the current values from the VM's details (re-read after each change of state).</summary>
+    /// <summary>
+    /// Takes the current values from the VM's details (re-read after each change of state and each edit). A field the
+    /// user has changed since the last read keeps the user's value: a re-read that lands while they type (e.g. after
+    /// the vCPUs were applied) must not wipe a title not saved yet.
+    /// </summary>
     public void Load(VmDetails details)
     {
         State = details.Info.State;
-        VCpus = details.Info.VCpus;
-        MemoryMiB = (int)(details.Info.MemoryBytes / MiB);
-        Title = details.Title ?? "";
-        Description = details.Description ?? "";
+        VCpus = Fresh(VCpus, loaded?.Info.VCpus, details.Info.VCpus);
+        MemoryMiB = Fresh(MemoryMiB, loaded is null ? null : (int?)(loaded.Info.MemoryBytes / MiB), (int)(details.Info.MemoryBytes / MiB));
+        Title = Fresh(Title, loaded is null ? null : loaded.Title ?? "", details.Title ?? "");
+        Description = Fresh(Description, loaded is null ? null : loaded.Description ?? "", details.Description ?? "");
+        loaded = details;
         Autostart = details.Autostart;
         if (NewName.Length == 0) NewName = details.Info.Name;
         if (!Scopes.Contains(Scope)) Scope = Scopes[0];
@@ -90,6 +97,12 @@ public sealed class VmEditViewModel(IVmEditing editing, VmKey key)
         {
         }
     }
+
+    /// <summary>The re-read value, unless the field no longer shows the previous read (the user changed it).</summary>
+    private static T Fresh<T>(T current, T? previous, T now) where T : struct =>
+        previous is not { } before || current.Equals(before) ? now : current;
+
+    private static string Fresh(string current, string? previous, string now) => previous is null || current == previous ? now : current;
 
     public Task SetVcpusAsync() => RunAsync("EditVcpus", () => editing.SetVcpusAsync(Key, VCpus, Scope));
     public Task SetMemoryAsync() => RunAsync("EditMemory", () => editing.SetMemoryAsync(Key, (ulong)Math.Max(0, MemoryMiB) * MiB, Scope));
