@@ -17,9 +17,21 @@ public static class VmTemplateTag
         new XElement(XName.Get("template", Namespace), new XAttribute("marked", marked.UtcDateTime.ToString("O")))
             .ToString(SaveOptions.DisableFormatting);
 
-    /// <summary>Whether the domain's persistent definition (or, for a transient one, its live one) carries the mark.</summary>
-    public static bool IsTemplate(Domain domain) =>
-        domain.GetElementMetadata(Namespace, domain.IsPersistent ? DomainModificationImpact.Config : DomainModificationImpact.Live) is not null;
+    /// <summary>
+    /// Whether the domain's persistent definition (or, for a transient one, its live one) carries the mark; a driver
+    /// without metadata support has no templates.
+    /// </summary>
+    public static bool IsTemplate(Domain domain)
+    {
+        try
+        {
+            return domain.GetElementMetadata(Namespace, domain.IsPersistent ? DomainModificationImpact.Config : DomainModificationImpact.Live) is not null;
+        }
+        catch (LibvirtException e) when (e.ErrorCode == ErrorCode.NoSupport)
+        {
+            return false;
+        }
+    }
 
     /// <summary>Refuses to start a template: it is kept unchanged for the VMs made from it.</summary>
     public static void RefuseStart(Domain domain)
