@@ -105,6 +105,15 @@ public enum HypervisorErrorKind
     /// <summary>A disk cannot back a linked clone's qcow2 overlay. Arguments: the disk's target, its pool's name.</summary>
     CloneDiskNotLinkable,
 
+    /// <summary>A template is not started. Arguments: the VM's name.</summary>
+    VmIsTemplate,
+
+    /// <summary>VMs are made only from a VM marked as a template. Arguments: the VM's name.</summary>
+    NotATemplate,
+
+    /// <summary>Only a shut-off, persistent VM can become a template. Arguments: the VM's name.</summary>
+    TemplateNeedsShutOff,
+
     /// <summary>The request has problems; <see cref="HypervisorException.Problems"/> lists them.</summary>
     InvalidSpec,
 

@@ -38,6 +38,7 @@ public static class HypervisorServiceCollectionExtensions
         services.AddSingleton<IStorageOperations, StorageOperations>();
         services.AddSingleton<ISnapshotOperations, SnapshotOperations>();
         services.AddSingleton<Vms.Ownership.IVmOwnerTags, Vms.Ownership.VmOwnerTags>();
+        services.AddSingleton<Vms.Templates.IVmTemplates, Vms.Templates.VmTemplates>();
         return services;
     }
 }

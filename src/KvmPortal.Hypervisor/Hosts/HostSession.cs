@@ -288,9 +288,12 @@ internal sealed class HostSession : IAsyncDisposable
         {
             known.Remove(record.Uuid, out var previous);
             var persistent = transient is not null ? !transient.Contains(record.Uuid) : previous?.Persistent ?? true;
+            // The stats carry no metadata: a VM seen first has its template mark read once; events refresh it later.
             var vm = previous is null && !record.Values.ContainsKey("vcpu.current")
                 ? ReadOne(connection, record.Uuid, previous) // drivers without vcpu/balloon stats (test://): once per new VM
-                : _vms.FromStats(record, previous, persistent);
+                : previous is null
+                    ? _vms.FromStats(record, previous, persistent) with { Template = IsTemplate(connection, record.Uuid) }
+                    : _vms.FromStats(record, previous, persistent);
             if (vm is not null) changes.Add(new VmChanged(vm));
         }
         changes.AddRange(known.Keys.Select(uuid => new VmRemoved(new VmKey(Host.Id, uuid))));
@@ -327,6 +330,19 @@ internal sealed class HostSession : IAsyncDisposable
         catch (LibvirtException e) when (e.ErrorCode == ErrorCode.NoDomain)
         {
             return null;
+        }
+    }
+
+    private static bool IsTemplate(Connection connection, Guid uuid)
+    {
+        try
+        {
+            using var domain = connection.LookupDomainByUuid(uuid);
+            return Vms.Templates.VmTemplateTag.IsTemplate(domain);
+        }
+        catch (LibvirtException e) when (e.ErrorCode == ErrorCode.NoDomain)
+        {
+            return false; // gone meanwhile; the next round removes it
         }
     }
 

@@ -38,6 +38,7 @@ internal sealed class SnapshotOperations(HostManager hosts, IInventory inventory
     public Task RevertAsync(VmKey vm, string name, RevertStart start, CancellationToken cancellationToken = default) =>
         RunAsync(vm, "Revert", (_, domain) =>
         {
+            if (start != RevertStart.AsSaved) Vms.Templates.VmTemplateTag.RefuseStart(domain);
             using var snapshot = domain.LookupSnapshotByName(name);
             snapshot.Revert(start switch
             {

@@ -23,7 +23,7 @@ internal sealed class VmInfoBuilder(Guid hostId, Func<string, DateTimeOffset?> p
 
         return new VmInfo(hostId, record.Uuid, record.Name, state, vcpus,
             memoryKiB > 0 ? memoryKiB * 1024 : previous?.MemoryBytes ?? 0,
-            cpuPercent, RunningSince(record.Name, state, previous), persistent);
+            cpuPercent, RunningSince(record.Name, state, previous), persistent) { Template = previous?.Template ?? false };
     }
 
     public VmInfo FromDomain(Domain domain, VmInfo? previous)
@@ -34,7 +34,10 @@ internal sealed class VmInfoBuilder(Guid hostId, Func<string, DateTimeOffset?> p
         if (!active) Forget(domain.Uuid);
         return new VmInfo(hostId, domain.Uuid, domain.Name, state, info.VirtCpus,
             (info.MemoryKiB > 0 ? info.MemoryKiB : info.MaxMemoryKiB) * 1024,
-            active ? previous?.CpuPercent : null, RunningSince(domain.Name, state, previous), domain.IsPersistent);
+            active ? previous?.CpuPercent : null, RunningSince(domain.Name, state, previous), domain.IsPersistent)
+        {
+            Template = Templates.VmTemplateTag.IsTemplate(domain),
+        };
     }
 
     public static VmInfo AsUnknown(VmInfo vm) => vm with { State = VmState.Unknown, CpuPercent = null };

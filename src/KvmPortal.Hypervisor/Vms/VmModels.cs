@@ -27,6 +27,9 @@ public sealed record VmInfo(
     /// sampler; empty when the VM is off or nothing is known. Compares by content.
     /// </summary>
     public IReadOnlyList<Networks.VmAddress> Addresses { get; init; } = Networks.ValueList<Networks.VmAddress>.Empty;
+
+    /// <summary>Marked as a template in its metadata (<see cref="Templates.VmTemplateTag"/>): VMs are made from it; it is not started.</summary>
+    public bool Template { get; init; }
 }
 
 public sealed record DiskInfo(string Device, string Bus, string Target, string? Source, string? Format, bool ReadOnly);

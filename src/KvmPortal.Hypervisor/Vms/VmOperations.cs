@@ -39,7 +39,10 @@ internal sealed class VmOperations(HostManager hosts, IInventory inventory) : IV
     {
         switch (action)
         {
-            case VmAction.Start: domain.Create(); break;
+            case VmAction.Start:
+                Templates.VmTemplateTag.RefuseStart(domain);
+                domain.Create();
+                break;
             case VmAction.Shutdown: domain.Shutdown(); break;
             case VmAction.Reboot: domain.Reboot(); break;
             case VmAction.ForceOff: domain.Destroy(); break;

@@ -12,6 +12,7 @@ public static class ApiEndpoints
             .DisableAntiforgery();
         api.MapHostsApi();
         api.MapVmsApi();
+        api.MapTemplatesApi();
         api.MapConsolesApi();
         api.MapSnapshotsApi();
         api.MapStorageApi();

@@ -50,7 +50,8 @@ public static class ApiProblems
         var status = failure.Kind switch
         {
             HypervisorErrorKind.VmGone or HypervisorErrorKind.NetworkGone or HypervisorErrorKind.HostUnknown => StatusCodes.Status404NotFound,
-            HypervisorErrorKind.InvalidState or HypervisorErrorKind.NetworkExists or HypervisorErrorKind.VolumeInUse => StatusCodes.Status409Conflict,
+            HypervisorErrorKind.InvalidState or HypervisorErrorKind.NetworkExists or HypervisorErrorKind.VolumeInUse
+                or HypervisorErrorKind.VmIsTemplate or HypervisorErrorKind.NotATemplate or HypervisorErrorKind.TemplateNeedsShutOff => StatusCodes.Status409Conflict,
             // Allowed, but the team's resources are taken: the same call works once some are freed or the quota raised.
             // Not 403, which says the caller lacks a permission (and names it).
             _ when Quotas.QuotaRules.IsRefusal(failure) => StatusCodes.Status409Conflict,

@@ -23,10 +23,10 @@ public static class VmsApi
     {
         var vms = api.MapGroup("/vms").WithTags("VMs");
 
-        vms.MapGet("/", async (IInventory inventory, ApiAccess access, CancellationToken ct) =>
+        vms.MapGet("/", async (bool? template, IInventory inventory, ApiAccess access, CancellationToken ct) =>
         {
             var visible = await access.VmVisibilityAsync(ct);
-            return TypedResults.Ok(inventory.Current.Vms.Values.Where(vm => visible(vm.Key))
+            return TypedResults.Ok(inventory.Current.Vms.Values.Where(vm => visible(vm.Key) && (template is null || vm.Template == template))
                 .OrderBy(vm => vm.Name, StringComparer.OrdinalIgnoreCase).ToList());
         });
 
@@ -67,19 +67,8 @@ public static class VmsApi
             return Results.NoContent();
         });
 
-        vm.MapPost("/clone", async (Guid hostId, Guid uuid, VmCloneRequest request, IVmCloning cloning, VmCreationTeam creationTeam, CancellationToken ct) =>
-        {
-            creationTeam.Chosen = request.Team;
-            try
-            {
-                var key = await cloning.CloneAsync(new VmKey(hostId, uuid), new CloneSpec(request.Name ?? "", request.Pool, request.Linked), cancellationToken: ct);
-                return Results.Created($"{ApiRoutes.Base}/vms/{key.HostId}/{key.Uuid}", key);
-            }
-            catch (HypervisorException invalid) when (invalid.Kind == HypervisorErrorKind.InvalidSpec)
-            {
-                return ApiProblems.Invalid(invalid.Problems);
-            }
-        });
+        vm.MapPost("/clone", (Guid hostId, Guid uuid, VmCloneRequest request, IVmCloning cloning, VmCreationTeam creationTeam, CancellationToken ct) =>
+            CloneAsync(new VmKey(hostId, uuid), request, fromTemplate: false, cloning, creationTeam, ct));
 
         vm.MapGet("/xml", async (Guid hostId, Guid uuid, IVmEditing editing, CancellationToken ct) =>
             TypedResults.Text(await editing.GetPersistentXmlAsync(new VmKey(hostId, uuid), ct), "application/xml"));
@@ -99,6 +88,22 @@ public static class VmsApi
             return TypedResults.Ok(await editing.DeleteAsync(new VmKey(hostId, uuid), options, ct));
         });
         return api;
+    }
+
+    /// <summary>A clone, or a VM made from a template: 201 with the new VM, 400 with the spec's problems.</summary>
+    internal static async Task<IResult> CloneAsync(VmKey source, VmCloneRequest request, bool fromTemplate, IVmCloning cloning, VmCreationTeam creationTeam,
+        CancellationToken ct)
+    {
+        creationTeam.Chosen = request.Team;
+        try
+        {
+            var key = await cloning.CloneAsync(source, new CloneSpec(request.Name ?? "", request.Pool, request.Linked, fromTemplate), cancellationToken: ct);
+            return Results.Created($"{ApiRoutes.Base}/vms/{key.HostId}/{key.Uuid}", key);
+        }
+        catch (HypervisorException invalid) when (invalid.Kind == HypervisorErrorKind.InvalidSpec)
+        {
+            return ApiProblems.Invalid(invalid.Problems);
+        }
     }
 
     /// <summary>404 for a VM the inventory does not know, before anything is asked of the host.</summary>

@@ -49,6 +49,7 @@ public static class AccessServiceCollectionExtensions
         Decorate<IVmProvisioning, GatedVmProvisioning>(services);
         Decorate<KvmPortal.Hypervisor.Vms.Clone.IVmCloning, GatedVmCloning>(services);
         Decorate<IVmEditing, GatedVmEditing>(services);
+        Decorate<KvmPortal.Hypervisor.Vms.Templates.IVmTemplates, GatedVmTemplates>(services);
         Decorate<INetworkOperations, GatedNetworkOperations>(services);
         Decorate<IStorageOperations, GatedStorageOperations>(services);
         Decorate<IStorageQueries, GatedStorageQueries>(services);

@@ -38,6 +38,7 @@ public sealed class HypervisorHarness : IAsyncDisposable
         Snapshots = new SnapshotOperations(Hosts, Inventory);
         SerialConsoles = new SerialConsoles(Hosts, Inventory);
         OwnerTags = new KvmPortal.Hypervisor.Vms.Ownership.VmOwnerTags(Hosts, Inventory);
+        Templates = new KvmPortal.Hypervisor.Vms.Templates.VmTemplates(Hosts, Inventory, TimeProvider.System);
     }
 
     public HypervisorOptions Options { get; }
@@ -53,6 +54,7 @@ public sealed class HypervisorHarness : IAsyncDisposable
     public ISnapshotOperations Snapshots { get; }
     public ISerialConsoles SerialConsoles { get; }
     public KvmPortal.Hypervisor.Vms.Ownership.IVmOwnerTags OwnerTags { get; }
+    public KvmPortal.Hypervisor.Vms.Templates.IVmTemplates Templates { get; }
     public IInventory Live => Inventory;
 
     public HostDefinition Attach(string uri, string? name = null)

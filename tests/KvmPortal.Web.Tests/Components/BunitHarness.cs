@@ -60,6 +60,7 @@ public abstract class BunitHarness : IAsyncLifetime
         Context.Services.AddSingleton<VmOwnershipIndex>();
         Context.Services.AddSingleton<TeamDirectoryReader>();
         Context.Services.AddSingleton<IVmOwnerTags>(new FakeOwnerTags());
+        Context.Services.AddSingleton<KvmPortal.Hypervisor.Vms.Templates.IVmTemplates>(_ => Templates);
         Context.Services.AddSingleton<VmOwnership>();
         Context.Services.AddSingleton<AuditTargets>();
         Context.Services.AddScoped<OperationGate>();
@@ -106,6 +107,9 @@ public abstract class BunitHarness : IAsyncLifetime
     protected FakeStorageQueries Storage { get; } = new();
 
     protected RecordingSnapshotOperations Snapshots { get; } = new();
+
+    protected RecordingVmTemplates Templates => templates ??= new RecordingVmTemplates(Inventory);
+    private RecordingVmTemplates? templates;
 
     protected IRenderedComponent<MudDialogProvider> Dialogs { get; }
 

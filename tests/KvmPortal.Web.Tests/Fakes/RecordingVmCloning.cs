@@ -22,6 +22,8 @@ public sealed class RecordingVmCloning(IInventory inventory) : IVmCloning
         if (DomainSpecValidator.CheckName(spec.Name, "VmName", "Name") is { } problem)
             throw HypervisorException.Invalid([problem]);
         var vm = inventory.Current.Vms[source];
+        if (spec.FromTemplate && !vm.Template)
+            throw HypervisorException.Because(HypervisorErrorKind.NotATemplate, $"{vm.Name} is not a template.", vm.Name);
         if (vm.State != VmState.ShutOff)
             throw HypervisorException.Because(HypervisorErrorKind.InvalidState, $"{vm.Name} must be shut off to be cloned.");
         return Task.FromResult(new ClonePlan(vm.Name, "<domain/>", Disks));

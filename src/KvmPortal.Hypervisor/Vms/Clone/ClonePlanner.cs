@@ -1,6 +1,7 @@
 using System.Xml.Linq;
 using KvmPortal.Hypervisor.Storage;
 using KvmPortal.Hypervisor.Vms.Create;
+using KvmPortal.Hypervisor.Vms.Templates;
 using KvmPortal.Libvirt;
 
 namespace KvmPortal.Hypervisor.Vms.Clone;
@@ -15,6 +16,8 @@ internal static class ClonePlanner
     {
         using var domain = connection.LookupDomainByUuid(sourceUuid);
         var sourceName = domain.Name;
+        if (spec.FromTemplate && !VmTemplateTag.IsTemplate(domain))
+            throw HypervisorException.Because(HypervisorErrorKind.NotATemplate, $"{sourceName} is not a template: mark it as a template first, or clone it.", sourceName);
         if (domain.GetState().State != DomainState.Shutoff)
             throw HypervisorException.Because(HypervisorErrorKind.InvalidState, $"{sourceName} must be shut off to be cloned.");
         RefuseTakenName(connection, spec.Name);
@@ -22,13 +25,13 @@ internal static class ClonePlanner
 
         var xml = domain.GetXmlDescription(DomainXmlFlags.Inactive);
         var disks = new List<ClonedDisk>();
-        var devices = XDocument.Parse(xml).Root?.Element("devices");
-        foreach (var disk in devices?.Elements("disk") ?? [])
+        var root = XDocument.Parse(xml).Root!;
+        foreach (var disk in root.Element("devices")?.Elements("disk") ?? [])
         {
             if (IsShared(disk)) continue;
             disks.Add(PlanDisk(connection, disk, spec));
         }
-        return new ClonePlan(sourceName, xml, disks);
+        return new ClonePlan(sourceName, xml, disks) { Ports = ClonePorts.Plan(connection, root) };
     }
 
     /// <summary>CD-ROMs, read-only and shareable disks are used by the clone as they are; so are empty drives.</summary>

@@ -8,24 +8,30 @@ namespace KvmPortal.Hypervisor.Vms.Clone;
 /// </summary>
 internal static class CloneXmlBuilder
 {
-    /// <summary>The portal's ownership metadata; dropped, the clone's owner is set for the team it is made for.</summary>
-    private static readonly XNamespace OwnershipNamespace = "https://kvmportal.dev/xmlns/ownership/1";
+    /// <summary>
+    /// The portal's metadata that is the source's own: its owner (the clone's is set for the team it is made for) and
+    /// its template mark (a VM made from a template is an ordinary VM).
+    /// </summary>
+    private static readonly HashSet<XNamespace> SourceOnlyMetadata = ["https://kvmportal.dev/xmlns/ownership/1", Templates.VmTemplateTag.Namespace];
 
     /// <param name="sourceXml">The source's inactive XML.</param>
     /// <param name="name">The clone's name.</param>
     /// <param name="disks">The copied disks with their new volumes' paths.</param>
     /// <param name="linked">Whether the new volumes are qcow2 overlays.</param>
-    public static string Build(string sourceXml, string name, IReadOnlyList<(ClonedDisk Disk, string NewPath)> disks, bool linked)
+    /// <param name="ports">The source's fixed listening ports mapped to the clone's (<see cref="ClonePorts"/>).</param>
+    public static string Build(string sourceXml, string name, IReadOnlyList<(ClonedDisk Disk, string NewPath)> disks, bool linked,
+        IReadOnlyDictionary<int, int>? ports = null)
     {
         var domain = XDocument.Parse(sourceXml).Root ?? throw new FormatException("The domain XML is empty.");
         domain.Element("name")!.Value = name;
         domain.Element("uuid")?.Remove();
         domain.Element("os")?.Element("nvram")?.Remove(); // the source's UEFI variables file; libvirt makes a new one
-        domain.Element("metadata")?.Elements().Where(e => e.Name.Namespace == OwnershipNamespace).Remove();
+        domain.Element("metadata")?.Elements().Where(e => SourceOnlyMetadata.Contains(e.Name.Namespace)).Remove();
         if (domain.Element("metadata") is { HasElements: false } metadata) metadata.Remove();
 
         var devices = domain.Element("devices");
         if (devices is null) return domain.ToString();
+        if (ports is { Count: > 0 }) ClonePorts.Apply(devices, ports);
         foreach (var mac in devices.Elements("interface").Select(i => i.Element("mac")).OfType<XElement>().ToList()) mac.Remove();
         foreach (var graphics in devices.Elements("graphics"))
         {

@@ -38,7 +38,7 @@ internal sealed class VmCloner(HostManager hosts, IInventory inventory) : IVmClo
             }
             cancellationToken.ThrowIfCancellationRequested();
             step = "defining the clone";
-            var xml = CloneXmlBuilder.Build(plan.SourceXml, spec.Name, made, spec.Linked);
+            var xml = CloneXmlBuilder.Build(plan.SourceXml, spec.Name, made, spec.Linked, plan.Ports);
             var uuid = await HostCalls.CallAsync(session, new HostCall("vm.clone.define", $"Define the clone {spec.Name}", spec.Name), connection =>
             {
                 using var domain = connection.DefineDomain(xml, DefineDomainFlags.Validate);

@@ -277,7 +277,10 @@ internal sealed class VmEditor(HostManager hosts, IInventory inventory) : IVmEdi
 
     public Task StartAsync(VmKey vm, bool paused, CancellationToken cancellationToken = default) =>
         RunAsync(vm, paused ? "Start (paused)" : "Start", (_, domain, _) =>
-            domain.Create(paused ? DomainCreateFlags.StartPaused : DomainCreateFlags.None), cancellationToken);
+        {
+            Templates.VmTemplateTag.RefuseStart(domain);
+            domain.Create(paused ? DomainCreateFlags.StartPaused : DomainCreateFlags.None);
+        }, cancellationToken);
 
     private DeletionPlan Plan(Connection connection, Domain domain, string name, DeleteOptions options)
     {

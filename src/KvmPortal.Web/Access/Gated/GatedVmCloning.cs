@@ -8,7 +8,8 @@ namespace KvmPortal.Web.Access.Gated;
 /// <summary>
 /// <see cref="IVmCloning"/> through the gate: cloning reads the source (view permission on it) and creates a VM, so it
 /// needs the create permission for the team the clone will belong to (<see cref="VmCreationTeam"/>) and must fit that
-/// team's quota as a new VM; the clone is owned by that team. Audited as "vm.clone" with the source's and clone's names.
+/// team's quota as a new VM; the clone is owned by that team. Audited as "vm.clone" (or "vm.template.create" for a VM made
+/// from a template) with the source's and clone's names.
 /// </summary>
 internal sealed class GatedVmCloning(
     IVmCloning inner,
@@ -34,7 +35,7 @@ internal sealed class GatedVmCloning(
         var sourceName = inventory.Current.Vms.TryGetValue(source, out var info) ? info.Name : source.Uuid.ToString();
         var parameters = new { source = sourceName, clone = spec.Name, spec.TargetPool, spec.Linked, team = target.TeamId };
         return await gate.RunAsync(
-            new GatedOperation(PortalAction.CreateVm, "vm.clone", target, targets.NewVm(source.HostId, spec.Name), parameters,
+            new GatedOperation(PortalAction.CreateVm, spec.FromTemplate ? "vm.template.create" : "vm.clone", target, targets.NewVm(source.HostId, spec.Name), parameters,
                 Admit: async ct => await quotas.EnsureCloneAsync(target.TeamId, source, (await inner.PlanAsync(source, spec, ct)).Disks, ct)),
             async () =>
             {

@@ -34,6 +34,8 @@ public sealed class ApiAppFixture : KvmPortalAppFixture
     public RecordingSnapshotOperations Snapshots { get; } = new();
     public RecordingVmCloning Cloning => cloning ??= new RecordingVmCloning(Inventory);
     private RecordingVmCloning? cloning;
+    public RecordingVmTemplates Templates => templates ??= new RecordingVmTemplates(Inventory);
+    private RecordingVmTemplates? templates;
 
     protected override void ConfigureTestDoubles(IServiceCollection services)
     {
@@ -41,6 +43,7 @@ public sealed class ApiAppFixture : KvmPortalAppFixture
         Gate<IVmEditing, GatedVmEditing>(services, Editing);
         Gate<IVmProvisioning, GatedVmProvisioning>(services, Provisioning);
         Gate<KvmPortal.Hypervisor.Vms.Clone.IVmCloning, GatedVmCloning>(services, Cloning);
+        Gate<KvmPortal.Hypervisor.Vms.Templates.IVmTemplates, GatedVmTemplates>(services, Templates);
         Gate<INetworkOperations, GatedNetworkOperations>(services, Networks);
         Gate<KvmPortal.Hypervisor.Snapshots.ISnapshotOperations, GatedSnapshotOperations>(services, Snapshots);
         Gate<IStorageOperations, GatedStorageOperations>(services, Storage);

@@ -18,7 +18,8 @@ public sealed class OpenApiTests(ApiAppFixture app)
                  {
                      "/api/v1/hosts", "/api/v1/hosts/{hostId}", "/api/v1/vms", "/api/v1/vms/{hostId}/{uuid}",
                      "/api/v1/vms/{hostId}/{uuid}/actions/{action}", "/api/v1/vms/{hostId}/{uuid}/xml",
-                     "/api/v1/vms/{hostId}/{uuid}/clone", "/api/v1/vms/{hostId}/{uuid}/snapshots",
+                     "/api/v1/vms/{hostId}/{uuid}/clone", "/api/v1/vms/{hostId}/{uuid}/template", "/api/v1/vms/{hostId}/{uuid}/template/vms",
+                     "/api/v1/vms/{hostId}/{uuid}/snapshots",
                      "/api/v1/vms/{hostId}/{uuid}/snapshots/{name}", "/api/v1/vms/{hostId}/{uuid}/snapshots/{name}/revert",
                      "/api/v1/vms/{hostId}/{uuid}/console-tickets", "/api/v1/pools/{hostId}", "/api/v1/pools/{hostId}/{pool}/volumes",
                      "/api/v1/pools/{hostId}/{pool}/volumes/{name}", "/api/v1/networks", "/api/v1/networks/{hostId}",

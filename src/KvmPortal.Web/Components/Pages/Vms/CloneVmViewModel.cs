@@ -12,7 +12,8 @@ namespace KvmPortal.Web.Components.Pages.Vms;
 /// </summary>
 public sealed class CloneVmViewModel(IVmCloning cloning, VmInfo source, IReadOnlyCollection<string> namesOnHost)
 {
-    public string Name { get; set; } = source.Name + "-clone";
+    /// <summary>A clone is "{source}-clone"; a VM made from a template gets the first free "{template}-N".</summary>
+    public string Name { get; set; } = source.Template ? FreshName(source.Name, namesOnHost) : source.Name + "-clone";
     public bool Linked { get; set; }
 
     /// <summary>Where full copies go; null keeps each disk in its own pool. Ignored for a linked clone.</summary>
@@ -52,7 +53,7 @@ public sealed class CloneVmViewModel(IVmCloning cloning, VmInfo source, IReadOnl
                 Progress = report;
                 changed();
             });
-            return await cloning.CloneAsync(source.Key, new CloneSpec(Name, Linked ? null : TargetPool, Linked), progress, cancellationToken);
+            return await cloning.CloneAsync(source.Key, new CloneSpec(Name, Linked ? null : TargetPool, Linked, source.Template), progress, cancellationToken);
         }
         catch (HypervisorException e) when (e.Kind == HypervisorErrorKind.InvalidSpec)
         {
@@ -78,6 +79,9 @@ public sealed class CloneVmViewModel(IVmCloning cloning, VmInfo source, IReadOnl
             Progress = null;
         }
     }
+
+    private static string FreshName(string template, IReadOnlyCollection<string> taken) =>
+        Enumerable.Range(1, taken.Count + 1).Select(n => $"{template}-{n}").First(name => !taken.Contains(name));
 
     /// <summary>Reports at once, on the cloner's thread (Progress&lt;T&gt; would need a synchronization context).</summary>
     private sealed class Reporter(Action<CloneProgress> report) : IProgress<CloneProgress>

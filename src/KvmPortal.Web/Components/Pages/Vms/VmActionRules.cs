@@ -17,6 +17,9 @@ public static class VmActionRules
         _ => false,
     };
 
+    /// <summary>As <see cref="IsEnabled(VmAction, VmState)"/>, and a template is never started.</summary>
+    public static bool IsEnabled(VmAction action, VmInfo vm) => !(vm.Template && action == VmAction.Start) && IsEnabled(action, vm.State);
+
     public static bool NeedsConfirmation(VmAction action) =>
         action is VmAction.Shutdown or VmAction.Reboot or VmAction.ForceOff;
 

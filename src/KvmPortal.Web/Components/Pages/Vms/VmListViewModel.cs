@@ -5,6 +5,9 @@ namespace KvmPortal.Web.Components.Pages.Vms;
 
 public enum VmSortColumn { Name, Host, State, VCpus, Memory, Cpu, Uptime }
 
+/// <summary>Which VMs the list shows: all, ordinary VMs only, or templates only.</summary>
+public enum VmKindFilter { All, Vms, Templates }
+
 public sealed record VmRow(VmInfo Vm, string HostName);
 
 /// <summary>One page of the list: its rows, its 0-based index, how many pages and rows there are.</summary>
@@ -20,6 +23,7 @@ public sealed class VmListViewModel
 
     private readonly HashSet<VmKey> selected = [];
     private string search = "";
+    private VmKindFilter kind;
 
     /// <summary>A new search starts again at the first page.</summary>
     public string Search
@@ -29,6 +33,18 @@ public sealed class VmListViewModel
         {
             if (value == search) return;
             search = value ?? "";
+            PageIndex = 0;
+        }
+    }
+
+    /// <summary>A new filter starts again at the first page.</summary>
+    public VmKindFilter Kind
+    {
+        get => kind;
+        set
+        {
+            if (value == kind) return;
+            kind = value;
             PageIndex = 0;
         }
     }
@@ -67,6 +83,7 @@ public sealed class VmListViewModel
         var search = Search.Trim();
         var rows = snapshot.Vms.Values
             .Where(vm => visible is null || visible(vm.Key))
+            .Where(vm => Kind == VmKindFilter.All || vm.Template == (Kind == VmKindFilter.Templates))
             .Select(vm => RowOf(snapshot, vm))
             .Where(row => search.Length == 0
                           || row.Vm.Name.Contains(search, StringComparison.OrdinalIgnoreCase)
