@@ -15,6 +15,7 @@ public static class JobServiceCollectionExtensions
         services.AddSingleton<JobRunner>();
         services.AddScoped<JobActor>();
         services.AddScoped<IJobCenter, JobCenter>();
+        services.AddScoped<OperationJobs>();
         services.AddHostedService<InterruptedJobsMarker>();
         return services;
     }

@@ -16,6 +16,15 @@ public interface IJobCenter
     /// <summary>Whether the current user sees every user's jobs.</summary>
     Task<bool> SeesEveryoneAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Calls <paramref name="changed"/> (on any thread) whenever a job the current user sees starts, visibly progresses or
+    /// ends, until disposed.
+    /// </summary>
+    Task<IDisposable> SubscribeAsync(Action<JobView> changed, CancellationToken cancellationToken = default);
+
+    /// <summary>How many of the current user's own jobs run now.</summary>
+    Task<int> CountRunningAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Asks a running job to stop: its owner or an administrator; false when it cannot be cancelled.</summary>
     Task<bool> CancelAsync(Guid id, CancellationToken cancellationToken = default);
 }
