@@ -80,19 +80,20 @@ public sealed class JobRunner(
         CultureInfo.CurrentCulture = culture.Culture;
         CultureInfo.CurrentUICulture = culture.UiCulture;
         JobView finished;
+        JobOutcome? outcome = null;
+        Exception? failure = null;
         try
         {
             await using var scope = scopes.CreateAsyncScope();
             scope.ServiceProvider.GetRequiredService<JobActor>().Actor = owner;
-            var outcome = await work(new JobContext(scope.ServiceProvider, job, job.Token));
+            outcome = await work(new JobContext(scope.ServiceProvider, job, job.Token));
             finished = job.Finish(JobState.Succeeded, clock.GetUtcNow(), null, outcome.ResultLink);
-            ended.SetResult(outcome);
         }
         catch (Exception e)
         {
+            failure = e;
             var cancelled = job.Token.IsCancellationRequested && e is OperationCanceledException or HypervisorException;
             finished = job.Finish(cancelled ? JobState.Cancelled : JobState.Failed, clock.GetUtcNow(), Describe(e, request), null);
-            ended.SetException(e);
         }
         try
         {
@@ -109,6 +110,9 @@ public sealed class JobRunner(
             _live.TryRemove(job.Id, out _);
             job.Dispose();
             Publish(finished);
+            // Whoever awaits the job (an upload's request) learns of its end once it is recorded.
+            if (failure is null) ended.SetResult(outcome!);
+            else ended.SetException(failure);
         }
     }
 

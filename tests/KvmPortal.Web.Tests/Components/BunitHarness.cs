@@ -67,6 +67,9 @@ public abstract class BunitHarness : IAsyncLifetime
         Context.Services.AddScoped<VmCreationTeam>();
         Context.Services.AddLogging();
         Context.Services.AddScoped<KvmPortal.Web.Vms.Bulk.BulkVmActions>();
+        Jobs.Services = Context.Services;
+        Context.Services.AddSingleton<KvmPortal.Web.Jobs.IJobCenter>(Jobs);
+        Context.Services.AddScoped<KvmPortal.Web.Jobs.OperationJobs>();
         AddServices(Context.Services);
         Authorization = Context.AddAuthorization();
 
@@ -106,6 +109,9 @@ public abstract class BunitHarness : IAsyncLifetime
     protected FakeStorageQueries Storage { get; } = new();
 
     protected RecordingSnapshotOperations Snapshots { get; } = new();
+
+    /// <summary>The job center: started jobs run at once with the test's services.</summary>
+    protected FakeJobCenter Jobs { get; } = new();
 
     protected IRenderedComponent<MudDialogProvider> Dialogs { get; }
 

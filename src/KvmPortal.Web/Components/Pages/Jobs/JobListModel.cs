@@ -13,8 +13,6 @@ public sealed class JobListModel
         get { lock (_gate) return _jobs; }
     }
 
-    public bool AnyRunning => Jobs.Any(j => j.IsRunning);
-
     public void Load(IEnumerable<JobView> jobs)
     {
         lock (_gate) _jobs = [.. jobs.OrderByDescending(j => j.StartedAt)];
