@@ -74,7 +74,7 @@ public sealed class SnapshotTests
         }
     }
 
-    private static async Task RunAsync(string program, params string[] arguments)
+    internal static async Task RunAsync(string program, params string[] arguments)
     {
         var start = new System.Diagnostics.ProcessStartInfo(program) { RedirectStandardError = true };
         foreach (var argument in arguments) start.ArgumentList.Add(argument);

@@ -60,6 +60,11 @@ public sealed class TemplateTests
             await page.Locator(".mud-dialog .mud-radio", new() { HasText = "Linked" }).ClickAsync();
             await page.Locator("[data-testid=clone-confirm]").ClickAsync();
 
+            // The copy runs as a job: the wizard goes to the job list, whose finished job links to the new VM.
+            await Expect(page).ToHaveURLAsync(new Regex("/jobs$"), new() { Timeout = 60_000 });
+            var job = page.Locator($"[data-testid=job-row][data-subject='{name} → {made}']");
+            await Expect(job).ToHaveAttributeAsync("data-state", "Succeeded", new() { Timeout = 120_000 });
+            await job.Locator("[data-testid=job-result]").ClickAsync();
             await Expect(page).ToHaveURLAsync(new Regex("/vms/[0-9a-f-]+/[0-9a-f-]+$"), new() { Timeout = 60_000 });
             await Expect(page.Locator($"[data-vm='{made}']")).ToBeVisibleAsync(Visible);
             Assert.Contains($"{folder}/disk.qcow2", await Virsh.RunAsync("vol-dumpxml", "--pool", pool, $"{made}-vda.qcow2"));

@@ -218,6 +218,28 @@ public sealed class StorageOperationsTests
         return JsonDocument.Parse(json).RootElement.Clone();
     }
 
+    [Fact]
+    public async Task A_cancelled_copy_is_removed_once_libvirt_has_finished_it_and_the_source_stays()
+    {
+        using var storage = new TestStorage();
+        await using var hypervisor = new HypervisorHarness();
+        var host = hypervisor.Attach(TestDomains.SystemUri);
+        await hypervisor.Live.WaitForHostAsync(host, HostStatus.Online);
+        var ops = hypervisor.StorageOps;
+        var pool = storage.PoolName;
+        await ops.CreateVolumeAsync(host.Id, new VolumeSpec(pool, "source.raw", 16 << 20, VolumeFormat.Raw, Preallocation.Full));
+        using var cancel = new CancellationTokenSource();
+        var reports = new List<TransferProgress>();
+
+        // Cancelled as soon as the copy reports its start: libvirt's copy runs to its end, and then goes.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ops.CopyVolumeAsync(host.Id,
+            new VolumeCopySpec(pool, "source.raw", pool, "copy.raw", null), new SyncProgress(p => { reports.Add(p); cancel.Cancel(); }), cancel.Token));
+
+        Assert.Equal(new TransferProgress(0, 16UL << 20), reports[0]);
+        var names = (await ops.ListVolumesAsync(host.Id, pool)).Select(v => v.Name).ToList();
+        Assert.Equal(["source.raw"], names);
+    }
+
     private sealed class SyncProgress(Action<TransferProgress> report) : IProgress<TransferProgress>
     {
         private readonly Lock _gate = new();

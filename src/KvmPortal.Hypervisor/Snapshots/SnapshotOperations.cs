@@ -1,6 +1,7 @@
 using System.Xml.Linq;
 using KvmPortal.Hypervisor.Hosts;
 using KvmPortal.Hypervisor.Inventory;
+using KvmPortal.Hypervisor.Storage;
 using KvmPortal.Hypervisor.Vms;
 using KvmPortal.Libvirt;
 
@@ -24,8 +25,10 @@ internal sealed class SnapshotOperations(HostManager hosts, IInventory inventory
             }
         }, cancellationToken, refresh: false);
 
-    public Task<string> CreateAsync(VmKey vm, SnapshotSpec spec, CancellationToken cancellationToken = default) =>
-        RunAsync(vm, "Take a snapshot of", (connection, domain) =>
+    public async Task<string> CreateAsync(VmKey vm, SnapshotSpec spec, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var taking = RunAsync(vm, "Take a snapshot of", (connection, domain) =>
         {
             if (!string.IsNullOrWhiteSpace(spec.Name) && Exists(domain, spec.Name.Trim()))
                 throw HypervisorException.Because(HypervisorErrorKind.SnapshotExists, $"There is a snapshot named {spec.Name.Trim()} already.", spec.Name.Trim());
@@ -33,7 +36,12 @@ internal sealed class SnapshotOperations(HostManager hosts, IInventory inventory
             var (xml, flags) = SnapshotPlanner.Plan(devices, domain.IsActive, spec, disk => FilePath(connection, disk));
             using var snapshot = domain.CreateSnapshot(xml, flags);
             return snapshot.Name;
-        }, cancellationToken);
+        }, CancellationToken.None); // once libvirt runs it, only virDomainAbortJob stops it
+        await new DomainJobWatch(HostCalls.Session(hosts, vm.HostId), vm.Uuid).WatchAsync(taking, progress, cancellationToken);
+        var name = await taking;
+        // libvirt may finish a job it was asked to abort; the snapshot then exists and is reported as taken.
+        return name;
+    }
 
     public Task RevertAsync(VmKey vm, string name, RevertStart start, CancellationToken cancellationToken = default) =>
         RunAsync(vm, "Revert", (_, domain) =>

@@ -289,11 +289,9 @@ internal sealed class StorageOperations(HostManager hosts) : IStorageOperations
             return true;
         }, CancellationToken.None); // libvirt's copy cannot be interrupted once it runs
 
-        using var timer = new PeriodicTimer(CopyPollInterval);
         while (!copying.IsCompleted)
         {
-            var tick = timer.WaitForNextTickAsync(cancellationToken).AsTask();
-            await Task.WhenAny(copying, tick);
+            await Task.WhenAny(copying, Task.Delay(CopyPollInterval, CancellationToken.None));
             if (copying.IsCompleted || progress is null) continue;
             try
             {
@@ -302,7 +300,7 @@ internal sealed class StorageOperations(HostManager hosts) : IStorageOperations
                     using var target = connection.LookupStoragePoolByName(spec.TargetPool);
                     using var copy = target.LookupVolumeByName(spec.TargetName);
                     return copy.GetInfo().AllocationBytes;
-                }, cancellationToken);
+                }, CancellationToken.None);
                 progress.Report(new TransferProgress(Math.Min(done, total), total));
             }
             catch (HypervisorException)
@@ -311,6 +309,18 @@ internal sealed class StorageOperations(HostManager hosts) : IStorageOperations
             }
         }
         await copying;
+        if (cancellationToken.IsCancellationRequested)
+        {
+            // libvirt cannot stop a copy it runs: a cancelled copy is removed once libvirt has finished it.
+            await Call(hostId, what, connection =>
+            {
+                using var target = connection.LookupStoragePoolByName(spec.TargetPool);
+                using var copy = target.LookupVolumeByName(spec.TargetName);
+                copy.Delete();
+                return true;
+            }, CancellationToken.None);
+            throw new OperationCanceledException($"{what} was cancelled; the copy was removed.", cancellationToken);
+        }
         progress?.Report(new TransferProgress(total, total));
     }
 

@@ -7,15 +7,18 @@ namespace KvmPortal.Web.Access;
 /// <summary>
 /// The actor of the current scope: in a Blazor circuit the user of the authentication state (the HttpContext there
 /// is not the circuit's), in a plain request (pages rendered on the server, minimal APIs, the console WebSocket)
-/// HttpContext.User.
+/// HttpContext.User; in a job's scope the job's owner (<see cref="Jobs.JobActor"/>).
 /// </summary>
 internal sealed class CurrentActor(
+    Jobs.JobActor job,
     CircuitConnection circuit,
     IHttpContextAccessor http,
     AuthenticationStateProvider authentication) : ICurrentActor
 {
     public async Task<Actor> GetAsync(CancellationToken cancellationToken = default)
     {
+        if (job.Actor is { } owner)
+            return owner;
         ClaimsPrincipal user;
         string? sourceIp;
         if (!circuit.IsCircuit && http.HttpContext is { } context)

@@ -27,7 +27,7 @@ public static class SnapshotsApi
         snapshots.MapPost("/", async (Guid hostId, Guid uuid, SnapshotRequest request, ISnapshotOperations operations, CancellationToken ct) =>
         {
             var name = await operations.CreateAsync(new VmKey(hostId, uuid),
-                new SnapshotSpec(request.Name, request.Description, request.Kind, request.IncludeMemory), ct);
+                new SnapshotSpec(request.Name, request.Description, request.Kind, request.IncludeMemory), cancellationToken: ct);
             return Results.Created($"{ApiRoutes.Base}/vms/{hostId}/{uuid}/snapshots/{Uri.EscapeDataString(name)}", new SnapshotCreated(name));
         }).WithSummary("Take a snapshot (internal: qcow2 disks, with memory when running; or external disk-only)");
 

@@ -24,6 +24,8 @@ public sealed class KvmPortalDbContext(DbContextOptions<KvmPortalDbContext> opti
 
     public DbSet<AuditRecord> AuditLog => Set<AuditRecord>();
 
+    public DbSet<JobRecord> Jobs => Set<JobRecord>();
+
     public DbSet<VmSampleRecord> VmSamples => Set<VmSampleRecord>();
 
     public DbSet<HostSampleRecord> HostSamples => Set<HostSampleRecord>();

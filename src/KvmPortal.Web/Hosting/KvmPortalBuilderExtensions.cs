@@ -33,6 +33,7 @@ public static class KvmPortalBuilderExtensions
         builder.Services.AddKvmPortalConsoles();
         builder.Services.AddKvmPortalUsage();
         builder.Services.AddKvmPortalAccess();
+        builder.Services.AddKvmPortalJobs();
         builder.Services.AddKvmPortalApi();
         builder.Services.AddKvmPortalUi();
         builder.Services.AddKvmPortalObservability();

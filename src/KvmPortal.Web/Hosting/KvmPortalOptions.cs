@@ -16,4 +16,11 @@ public sealed class KvmPortalOptions
 
     /// <summary>Password of the first administrator; env KVMPORTAL_ADMIN_PASSWORD wins. Random when unset.</summary>
     public string? AdminPassword { get; set; }
+
+    /// <summary>
+    /// Names this instance in the jobs table: at start, jobs of this instance still marked running were interrupted.
+    /// Instances sharing a database must have different names (set it when several run on one machine).
+    /// </summary>
+    [Required, StringLength(256, MinimumLength = 1)]
+    public string InstanceName { get; set; } = Environment.MachineName;
 }

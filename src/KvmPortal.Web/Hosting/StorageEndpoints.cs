@@ -1,6 +1,7 @@
 using KvmPortal.Hypervisor;
 using KvmPortal.Hypervisor.Storage;
 using KvmPortal.Web.Access;
+using KvmPortal.Web.Jobs;
 using KvmPortal.Web.Localization;
 using KvmPortal.Web.Resources;
 using Microsoft.AspNetCore.Antiforgery;
@@ -11,7 +12,8 @@ namespace KvmPortal.Web.Hosting;
 
 /// <summary>
 /// Volume upload and download over plain HTTP, so large images never pass through the SignalR circuit. Both stream
-/// in chunks between the request/response body and a libvirt stream; nothing is buffered whole. Logged-in users
+/// in chunks between the request/response body and a libvirt stream; nothing is buffered whole. Each transfer is a
+/// job of the user for as long as its request lasts: the job center shows its bytes and can cancel it. Logged-in users
 /// only (the fallback policy); the upload also needs the page's antiforgery token in the RequestVerificationToken
 /// header.
 /// </summary>
@@ -26,7 +28,7 @@ public static class StorageEndpoints
         var group = app.MapGroup("/api/storage/{hostId:guid}/{pool}/volumes/{name}");
 
         group.MapPost("/upload", async (Guid hostId, string pool, string name, bool? overwrite, HttpContext context,
-            IStorageOperations storage, IAntiforgery antiforgery, IStringLocalizer<Strings> text) =>
+            IJobCenter jobs, AuditTargets targets, IAntiforgery antiforgery, IStringLocalizer<Strings> text) =>
         {
             try
             {
@@ -44,8 +46,14 @@ public static class StorageEndpoints
                 limit.MaxRequestBodySize = length;
             try
             {
-                await storage.UploadAsync(hostId, pool, name, context.Request.Body, (ulong)length, overwrite ?? false,
-                    cancellationToken: context.RequestAborted);
+                var upload = await jobs.StartAsync(new JobRequest(JobKinds.VolumeUpload, targets.Storage(hostId, pool, name), $"{pool}/{name}"),
+                    async job =>
+                    {
+                        await job.Services.GetRequiredService<IStorageOperations>().UploadAsync(hostId, pool, name, context.Request.Body,
+                            (ulong)length, overwrite ?? false, JobProgressAdapter.Transfer(job.Progress), job.CancellationToken);
+                        return JobOutcome.Done;
+                    }, context.RequestAborted);
+                await upload.Completion;
                 return Results.NoContent();
             }
             catch (HypervisorException e)
@@ -56,10 +64,14 @@ public static class StorageEndpoints
             {
                 return Results.Problem(text["AccessDenied"], statusCode: StatusCodes.Status403Forbidden);
             }
+            catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+            {
+                return Results.Problem(text["JobCancelledText"], statusCode: StatusCodes.Status409Conflict); // cancelled in the job center
+            }
         }).DisableAntiforgery(); // validated above against the header, as the body is the file itself
 
         group.MapGet("/download", async (Guid hostId, string pool, string name, HttpContext context,
-            IStorageOperations storage, IStringLocalizer<Strings> text) =>
+            IStorageOperations storage, IJobCenter jobs, AuditTargets targets, IStringLocalizer<Strings> text) =>
         {
             VolumeDownload download;
             try
@@ -83,7 +95,14 @@ public static class StorageEndpoints
             context.Response.Headers.ContentDisposition = new System.Net.Mime.ContentDisposition { FileName = download.Name }.ToString();
             try
             {
-                await storage.DownloadAsync(hostId, pool, name, context.Response.Body, cancellationToken: context.RequestAborted);
+                var transfer = await jobs.StartAsync(new JobRequest(JobKinds.VolumeDownload, targets.Storage(hostId, pool, name), $"{pool}/{name}"),
+                    async job =>
+                    {
+                        await job.Services.GetRequiredService<IStorageOperations>().DownloadAsync(hostId, pool, name, context.Response.Body,
+                            JobProgressAdapter.Transfer(job.Progress), job.CancellationToken);
+                        return JobOutcome.Done;
+                    }, context.RequestAborted);
+                await transfer.Completion;
             }
             catch (HypervisorException)
             {
@@ -91,6 +110,10 @@ public static class StorageEndpoints
             }
             catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
             {
+            }
+            catch (OperationCanceledException)
+            {
+                context.Abort(); // cancelled in the job center: the browser sees an incomplete file
             }
         });
         return app;

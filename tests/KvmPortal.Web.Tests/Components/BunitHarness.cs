@@ -68,6 +68,9 @@ public abstract class BunitHarness : IAsyncLifetime
         Context.Services.AddScoped<VmCreationTeam>();
         Context.Services.AddLogging();
         Context.Services.AddScoped<KvmPortal.Web.Vms.Bulk.BulkVmActions>();
+        Jobs.Services = Context.Services;
+        Context.Services.AddSingleton<KvmPortal.Web.Jobs.IJobCenter>(Jobs);
+        Context.Services.AddScoped<KvmPortal.Web.Jobs.OperationJobs>();
         AddServices(Context.Services);
         Authorization = Context.AddAuthorization();
 
@@ -110,6 +113,8 @@ public abstract class BunitHarness : IAsyncLifetime
 
     protected RecordingVmTemplates Templates => templates ??= new RecordingVmTemplates(Inventory);
     private RecordingVmTemplates? templates;
+    /// <summary>The job center: started jobs run at once with the test's services.</summary>
+    protected FakeJobCenter Jobs { get; } = new();
 
     protected IRenderedComponent<MudDialogProvider> Dialogs { get; }
 

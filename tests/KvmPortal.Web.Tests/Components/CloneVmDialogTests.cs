@@ -26,7 +26,7 @@ public sealed class CloneVmDialogTests : BunitHarness
     private const string NameInput = "[data-testid=clone-name] input, input[data-testid=clone-name]";
 
     [Fact]
-    public void The_name_is_checked_as_it_is_typed_and_a_valid_clone_opens_the_new_vm()
+    public void The_name_is_checked_as_it_is_typed_and_a_valid_clone_starts_as_a_job()
     {
         var host = Inventory.AddHost("alpha");
         var vm = Inventory.AddVm(host, "web1", VmState.ShutOff);
@@ -44,12 +44,18 @@ public sealed class CloneVmDialogTests : BunitHarness
         Dialogs.Find(NameInput).Input("web1-copy");
         Dialogs.WaitForAssertion(() => Assert.False(Dialogs.Find("[data-testid=clone-confirm]").HasAttribute("disabled")));
 
+        var navigation = Context.Services.GetRequiredService<NavigationManager>();
+        var before = navigation.Uri;
         Dialogs.Find("[data-testid=clone-confirm]").Click();
 
         Dialogs.WaitForAssertion(() => Assert.Equal("web1-copy", Assert.Single(Cloning.Cloned).Spec.Name));
-        var navigation = Context.Services.GetRequiredService<NavigationManager>();
-        Dialogs.WaitForAssertion(() => Assert.Contains($"/vms/{host.Id}/", navigation.Uri));
-        Assert.DoesNotContain(vm.Uuid.ToString(), navigation.Uri);
+        var job = Assert.Single(Jobs.Started);
+        Assert.Equal(KvmPortal.Web.Jobs.JobKinds.VmClone, job.Kind);
+        Assert.Equal("web1 → web1-copy", job.Subject);
+        Assert.Equal("web1-copy", job.Target.VmName);
+        Snackbars.WaitForAssertion(() => Assert.Contains("Clone VM web1 → web1-copy started", Snackbars.Markup));
+        Dialogs.WaitForAssertion(() => Assert.Empty(Dialogs.FindAll(NameInput))); // the dialog closed; the job runs on
+        Assert.Equal(before, navigation.Uri); // the page stays; the job center follows the copy
     }
 
     [Fact]

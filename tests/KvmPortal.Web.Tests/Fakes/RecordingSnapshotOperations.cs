@@ -16,7 +16,7 @@ public sealed class RecordingSnapshotOperations : ISnapshotOperations
     public Task<IReadOnlyList<SnapshotInfo>> ListAsync(VmKey vm, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<SnapshotInfo>>(Snapshots.ToList());
 
-    public async Task<string> CreateAsync(VmKey vm, SnapshotSpec spec, CancellationToken cancellationToken = default)
+    public async Task<string> CreateAsync(VmKey vm, SnapshotSpec spec, IProgress<Hypervisor.Storage.TransferProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         await Record($"Create {spec.Name} '{spec.Description}' {spec.Kind} memory={spec.IncludeMemory}");
         Snapshots.Add(new SnapshotInfo(spec.Name!, spec.Description, DateTimeOffset.UtcNow, "shutoff", spec.IncludeMemory,

@@ -22,7 +22,7 @@ public sealed class BulkVmActionsTests
     private readonly GatedFakeVmOperations operations = new();
 
     private BulkVmActions Bulk(IVmOperations? through = null) =>
-        new(through ?? operations, inventory, Text, NullLogger<BulkVmActions>.Instance);
+        new(through ?? operations, new RecordingSnapshotOperations(), new RecordingVmEditing(), inventory, Text, NullLogger<BulkVmActions>.Instance);
 
     private static HypervisorException Offline(HostInfo host) =>
         new($"Host {host.Name} is offline.") { Kind = HypervisorErrorKind.HostOffline, Arguments = [host.Name] };

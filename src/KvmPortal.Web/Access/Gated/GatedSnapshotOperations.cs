@@ -1,4 +1,5 @@
 using KvmPortal.Hypervisor.Snapshots;
+using KvmPortal.Hypervisor.Storage;
 using KvmPortal.Hypervisor.Vms;
 using KvmPortal.Web.Quotas;
 
@@ -18,8 +19,8 @@ internal sealed class GatedSnapshotOperations(ISnapshotOperations inner, Operati
         return await inner.ListAsync(vm, cancellationToken);
     }
 
-    public Task<string> CreateAsync(VmKey vm, SnapshotSpec spec, CancellationToken cancellationToken = default) =>
-        gate.RunAsync(Operation(vm, "vm.snapshot.create", spec), () => inner.CreateAsync(vm, spec, cancellationToken), cancellationToken);
+    public Task<string> CreateAsync(VmKey vm, SnapshotSpec spec, IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        gate.RunAsync(Operation(vm, "vm.snapshot.create", spec), () => inner.CreateAsync(vm, spec, progress, cancellationToken), cancellationToken);
 
     public Task RevertAsync(VmKey vm, string name, RevertStart start, CancellationToken cancellationToken = default) =>
         gate.RunAsync(Operation(vm, "vm.snapshot.revert", new { name, start }) with { Admit = ct => AdmitRevertAsync(vm, name, start, ct) },

@@ -3,6 +3,7 @@ using KvmPortal.Hypervisor;
 using KvmPortal.Hypervisor.Storage;
 using KvmPortal.Hypervisor.Vms.Create;
 using KvmPortal.Web.Components.Shared;
+using KvmPortal.Web.Jobs;
 using KvmPortal.Web.Localization;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
@@ -63,7 +64,6 @@ public partial class StoragePage
     private string copyName = "";
     private string? copyPool;
     private VolumeFormat? copyFormat;
-    private TransferProgress? copyProgress;
     private VolumeInformation? info;
     private string uploadName = "";
     private bool uploadOverwrite;
@@ -76,6 +76,8 @@ public partial class StoragePage
     [Inject] private IStorageQueries Queries { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
+    [Inject] private OperationJobs Jobs { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private IJSRuntime JS { get; set; } = default!;
     [Inject] private AntiforgeryStateProvider Antiforgery { get; set; } = default!;
 
@@ -212,6 +214,18 @@ public partial class StoragePage
         await LoadPoolsAsync();
     }
 
+    /// <summary>Starts a long operation as a job and says where to follow it; true when it started.</summary>
+    private async Task<bool> StartJobAsync(string label, string target, Func<Task<JobHandle>> start)
+    {
+        JobHandle? handle = null;
+        if (await GuardAsync(Text["VmOperation", label, target], async () => handle = await start()) && handle is not null)
+        {
+            JobSnackbar.Started(Snackbar, Text, Navigation, handle.Started);
+            return true;
+        }
+        return false;
+    }
+
     /// <summary>Runs an operation, showing its failure in the user's language; true when it succeeded.</summary>
     private async Task<bool> GuardAsync(string operation, Func<Task> action, bool clearError = true)
     {
@@ -283,7 +297,6 @@ public partial class StoragePage
         copying = volume;
         copyPool = selectedPool;
         copyFormat = null;
-        copyProgress = null;
         copyName = volume.Name + "-copy";
     }
 
@@ -291,15 +304,8 @@ public partial class StoragePage
     {
         if (copying is not { } volume || selectedPool is not { } pool || copyPool is not { } target) return;
         var spec = new VolumeCopySpec(pool, volume.Name, target, copyName.Trim(), copyFormat);
-        var progress = new Progress<TransferProgress>(p => _ = InvokeAsync(() =>
-        {
-            copyProgress = p;
-            StateHasChanged();
-        }));
-        copyProgress = new TransferProgress(0, null);
-        await RunAsync(Text["StorageVolumeCopy"], volume.Name, () => Storage.CopyVolumeAsync(HostId, spec, progress, ComponentLifetime));
-        copying = null;
-        copyProgress = null;
+        if (await StartJobAsync(Text["StorageVolumeCopy"], volume.Name, () => Jobs.CopyVolumeAsync(HostId, spec)))
+            copying = null;
     }
 
     private async Task ShowInfoAsync(string name)

@@ -5,6 +5,7 @@ using KvmPortal.Hypervisor.Networks;
 using KvmPortal.Hypervisor.Storage;
 using KvmPortal.Hypervisor.Vms;
 using KvmPortal.Hypervisor.Vms.Create;
+using KvmPortal.Web.Jobs;
 using KvmPortal.Web.Vms.OsVariants;
 
 namespace KvmPortal.Web.Components.Pages.Vms.Create;
@@ -434,6 +435,20 @@ public sealed class CreateVmViewModel(IVmProvisioning provisioning, IStorageQuer
             return null;
         }
         return await provisioning.CreateAsync(BuildSpec(), cancellationToken);
+    });
+
+    /// <summary>
+    /// Validates, then starts the creation as a job (making new volumes can take long); the job, or null when the spec
+    /// has problems or the start was refused (see <see cref="Failure"/>).
+    /// </summary>
+    public Task<JobView?> StartAsync(Func<DomainSpec, Task<JobHandle>> start, CancellationToken cancellationToken = default) => RunAsync<JobView?>(async () =>
+    {
+        if (!await ValidateAsync(cancellationToken))
+        {
+            Step = Problems.Min(p => StepOf(p.Field));
+            return null;
+        }
+        return (await start(BuildSpec())).Started;
     });
 
     private async Task<T> RunAsync<T>(Func<Task<T>> action)

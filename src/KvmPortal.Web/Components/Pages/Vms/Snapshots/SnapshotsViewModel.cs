@@ -2,6 +2,7 @@ using KvmPortal.Hypervisor;
 using KvmPortal.Hypervisor.Snapshots;
 using KvmPortal.Hypervisor.Vms;
 using KvmPortal.Web.Access;
+using KvmPortal.Web.Jobs;
 
 namespace KvmPortal.Web.Components.Pages.Vms.Snapshots;
 
@@ -20,10 +21,14 @@ public enum SnapshotPanel
 
 /// <summary>
 /// The Snapshots tab without rendering: the tree of a VM's snapshots and one open form at a time (take, revert,
-/// delete, describe), each confirmed before it calls the service.
+/// delete, describe), each confirmed before it calls the service. A snapshot that saves a running VM's memory takes
+/// as long as the memory is large: it runs as a job (<paramref name="startJob"/>) when one is given.
 /// </summary>
-public sealed class SnapshotsViewModel(ISnapshotOperations snapshots, VmKey key)
+public sealed class SnapshotsViewModel(ISnapshotOperations snapshots, VmKey key, Func<SnapshotSpec, Task<JobView>>? startJob = null)
 {
+    /// <summary>The job the last confirmed snapshot runs as, when it runs as one.</summary>
+    public JobView? StartedJob { get; private set; }
+
     public IReadOnlyList<SnapshotRow> Rows { get; private set; } = [];
     public bool Loaded { get; private set; }
     public bool VmIsActive { get; private set; }
@@ -104,6 +109,11 @@ public sealed class SnapshotsViewModel(ISnapshotOperations snapshots, VmKey key)
     /// <summary>Does what the open form asks; the form closes when it worked and stays open with the error when not.</summary>
     public Task ConfirmAsync() => Panel switch
     {
+        SnapshotPanel.Create when IncludeMemory && startJob is not null => RunAsync("SnapshotOpCreate", async () =>
+        {
+            StartedJob = await startJob(new SnapshotSpec(NewName, NewDescription, NewKind, IncludeMemory));
+            Close();
+        }, reload: false),
         SnapshotPanel.Create => RunAsync("SnapshotOpCreate",
             () => snapshots.CreateAsync(key, new SnapshotSpec(NewName, NewDescription, NewKind, IncludeMemory))),
         SnapshotPanel.Revert => RunAsync("SnapshotOpRevert", () => snapshots.RevertAsync(key, Target!, RevertStart)),
@@ -124,6 +134,7 @@ public sealed class SnapshotsViewModel(ISnapshotOperations snapshots, VmKey key)
     private async Task RunAsync(string operation, Func<Task> action, bool reload = true)
     {
         Busy = true;
+        StartedJob = null;
         try
         {
             await action();
