@@ -30,6 +30,7 @@ public static class AccessServiceCollectionExtensions
         services.AddSingleton<VmOwnership>();
         services.AddSingleton<TeamDirectoryReader>();
         services.AddSingleton<AccessPolicy>();
+        services.AddSingleton<AdministratorRoleMirror>();
         services.AddSingleton<IAccessPolicy>(sp => sp.GetRequiredService<AccessPolicy>());
         services.AddSingleton<AuditTargets>();
         services.AddSingleton<ConsoleAccess>();

@@ -20,7 +20,8 @@ public sealed class AdministrationTests(KvmPortalAppFixture app) : IClassFixture
     private IStringLocalizer<Strings> Text => app.Services.GetRequiredService<IStringLocalizer<Strings>>();
 
     private UserAdministration Users(Actor actor) =>
-        new(scenario.Contexts, app.Services.GetRequiredService<IServiceScopeFactory>(), scenario.Gate(actor), new FixedAccessViewSource(), Text);
+        new(scenario.Contexts, app.Services.GetRequiredService<IServiceScopeFactory>(), scenario.Gate(actor), new FixedAccessViewSource(),
+            app.Services.GetRequiredService<AdministratorRoleMirror>(), Text);
 
     private TeamAdministration Teams(Actor actor) =>
         new(scenario.Contexts, scenario.Gate(actor), TimeProvider.System, Text, app.Services.GetRequiredService<KvmPortal.Web.Quotas.QuotaUsageReader>());
