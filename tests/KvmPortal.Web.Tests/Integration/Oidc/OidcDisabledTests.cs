@@ -9,7 +9,9 @@ public sealed class OidcDisabledTests(KvmPortalAppFixture app) : IClassFixture<K
     public async Task The_login_page_offers_only_the_password_and_the_provider_paths_do_not_exist()
     {
         var client = PortalSignIn.NewBrowser(app);
-        var page = await client.GetStringAsync("/account/login");
+        var response = await client.GetAsync("/account/login");
+        var page = await response.Content.ReadAsStringAsync();
+        Assert.Contains("form-action 'self';", response.Headers.GetValues("Content-Security-Policy").Single());
 
         Assert.DoesNotContain("login-oidc", page);
         var challenge = await client.PostAsync("/account/login/oidc", new FormUrlEncodedContent(new Dictionary<string, string>

@@ -52,6 +52,15 @@ public sealed class OidcSignInTests(OidcPortalFixture fixture) : IClassFixture<O
     }
 
     [Fact]
+    public async Task The_login_pages_policy_lets_its_form_go_on_to_the_provider_and_nowhere_else()
+    {
+        var response = await new OidcBrowser(fixture).Portal.GetAsync("/account/login");
+
+        var policy = response.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains($"form-action 'self' {Provider.Issuer};", policy);
+    }
+
+    [Fact]
     public async Task A_later_sign_in_replaces_the_grants_from_the_provider_and_keeps_those_given_by_hand()
     {
         var user = NewUser("web-ops");
