@@ -7,7 +7,8 @@ namespace KvmPortal.Web.Admin;
 /// <summary>A grant as one short line, e.g. "Help desk · Web team · view-only console, may reboot".</summary>
 public static class GrantLabels
 {
-    public static string Describe(IStringLocalizer<Strings> text, PortalRole role, string? teamName, bool consoleViewOnly, bool mayReboot)
+    public static string Describe(IStringLocalizer<Strings> text, PortalRole role, string? teamName, bool consoleViewOnly, bool mayReboot,
+        GrantSource source = GrantSource.Manual)
     {
         var parts = new List<string> { text[$"Role{role}"], teamName ?? text["GrantGlobal"] };
         if (role == PortalRole.HelpDesk)
@@ -16,6 +17,8 @@ public static class GrantLabels
             if (mayReboot)
                 parts.Add(text["GrantMayReboot"]);
         }
+        if (source == GrantSource.IdentityProvider)
+            parts.Add(text["GrantFromIdentityProvider"]);
         return string.Join(" · ", parts);
     }
 }

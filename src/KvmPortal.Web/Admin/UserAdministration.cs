@@ -9,7 +9,8 @@ using Microsoft.Extensions.Localization;
 
 namespace KvmPortal.Web.Admin;
 
-public sealed record GrantSummary(Guid Id, PortalRole Role, Guid? TeamId, string? TeamName, bool ConsoleViewOnly, bool MayReboot);
+public sealed record GrantSummary(Guid Id, PortalRole Role, Guid? TeamId, string? TeamName, bool ConsoleViewOnly, bool MayReboot,
+    GrantSource Source = GrantSource.Manual);
 
 public sealed record UserSummary(string Id, string UserName, bool LockedOut, IReadOnlyList<GrantSummary> Grants);
 
@@ -26,6 +27,7 @@ public sealed class UserAdministration(
     IServiceScopeFactory scopes,
     OperationGate gate,
     IAccessViewSource views,
+    AdministratorRoleMirror administratorRole,
     IStringLocalizer<Strings> text)
 {
     public async Task<IReadOnlyList<UserSummary>> ListAsync(CancellationToken cancellationToken = default)
@@ -38,7 +40,7 @@ public sealed class UserAdministration(
         return (await db.Users.AsNoTracking().OrderBy(u => u.UserName).ToListAsync(cancellationToken))
             .Select(u => new UserSummary(u.Id, u.UserName ?? u.Id, u.LockoutEnd > now,
                 grants[u.Id].Select(g => new GrantSummary(g.Id, g.Role, g.TeamId,
-                    g.TeamId is { } team ? teams.GetValueOrDefault(team) : null, g.ConsoleViewOnly, g.MayReboot)).ToList()))
+                    g.TeamId is { } team ? teams.GetValueOrDefault(team) : null, g.ConsoleViewOnly, g.MayReboot, g.Source)).ToList()))
             .ToList();
     }
 
@@ -90,9 +92,9 @@ public sealed class UserAdministration(
             try
             {
                 await db.SaveChangesAsync(cancellationToken);
-                if (grant is { Role: PortalRole.Administrator, TeamId: null })
-                    return await SyncAdministratorRoleAsync(userId, true);
-                return AdminResult.Ok;
+                return IsGlobalAdministrator(grant.Role, grant.TeamId)
+                    ? Outcome(await administratorRole.SyncAsync(userId, cancellationToken))
+                    : AdminResult.Ok;
             }
             catch (DbUpdateException e) when (TeamAdministration.IsUniqueViolation(e))
             {
@@ -107,11 +109,13 @@ public sealed class UserAdministration(
             var grant = await db.RoleGrants.SingleOrDefaultAsync(g => g.Id == grantId && g.UserId == userId, cancellationToken);
             if (grant is null)
                 return AdminResult.Fail(text["GrantNotFound"]);
-            if (IsGlobalAdministrator(grant) && await CountGlobalAdministratorsAsync(db, cancellationToken) <= 1)
+            if (IsGlobalAdministrator(grant.Role, grant.TeamId) && await CountGlobalAdministratorsAsync(db, cancellationToken) <= 1)
                 return AdminResult.Fail(text["UserLastAdministrator"]);
             db.RoleGrants.Remove(grant);
             await db.SaveChangesAsync(cancellationToken);
-            return IsGlobalAdministrator(grant) ? await SyncAdministratorRoleAsync(userId, false) : AdminResult.Ok;
+            return IsGlobalAdministrator(grant.Role, grant.TeamId)
+                ? Outcome(await administratorRole.SyncAsync(userId, cancellationToken))
+                : AdminResult.Ok;
         }, cancellationToken);
 
     private async Task<AdminResult> WithUsersAsync(Func<UserManager<KvmPortalUser>, Task<AdminResult>> change)
@@ -120,26 +124,10 @@ public sealed class UserAdministration(
         return await change(scope.ServiceProvider.GetRequiredService<UserManager<KvmPortalUser>>());
     }
 
-    /// <summary>
-    /// Keeps Identity's "Administrator" role (pages authorized by role, e.g. the console registry, and the start-up
-    /// bootstrap read it) in step with the global Administrator grant; it reaches the cookie at the next sign-in.
-    /// </summary>
-    private Task<AdminResult> SyncAdministratorRoleAsync(string userId, bool member) => WithUsersAsync(async users =>
-    {
-        if (await users.FindByIdAsync(userId) is not { } user)
-            return AdminResult.Fail(text["UserNotFound"]);
-        var isMember = await users.IsInRoleAsync(user, AdministratorSeeder.AdministratorRole);
-        if (isMember == member)
-            return AdminResult.Ok;
-        return Outcome(member
-            ? await users.AddToRoleAsync(user, AdministratorSeeder.AdministratorRole)
-            : await users.RemoveFromRoleAsync(user, AdministratorSeeder.AdministratorRole));
-    });
-
     private static AdminResult Outcome(IdentityResult result) =>
         result.Succeeded ? AdminResult.Ok : AdminResult.Fail(string.Join(" ", result.Errors.Select(e => e.Description)));
 
-    private static bool IsGlobalAdministrator(RoleGrantRecord grant) => grant is { Role: PortalRole.Administrator, TeamId: null };
+    private static bool IsGlobalAdministrator(PortalRole role, Guid? teamId) => role == PortalRole.Administrator && teamId is null;
 
     private static Task<int> CountGlobalAdministratorsAsync(KvmPortalDbContext db, CancellationToken cancellationToken) =>
         db.RoleGrants.CountAsync(g => g.Role == PortalRole.Administrator && g.TeamId == null, cancellationToken);

@@ -9,24 +9,34 @@ namespace KvmPortal.Web.Audit;
 public sealed class AccountAudit(IAuditLog log, TimeProvider clock)
 {
     /// <param name="userId">The account's id when the name belongs to one, else null (the attempt is still recorded).</param>
-    public Task SignInAsync(HttpContext context, string userName, string? userId, SignInResult result)
+    /// <param name="provider">The identity provider's name for a sign-in through it; null for a password.</param>
+    public Task SignInAsync(HttpContext context, string userName, string? userId, SignInResult result, string? provider = null)
     {
         var outcome = OutcomeOf(result);
         return log.RecordAsync(new AuditEntry(clock.GetUtcNow(), new Actor(userId ?? "", userName, SourceAddress.Of(context)),
-            AuditActions.SignIn, new AuditTarget(Other: userName), JsonSerializer.Serialize(new { outcome }),
+            AuditActions.SignIn, new AuditTarget(Other: userName), Parameters(outcome, provider),
             result.Succeeded, result.Succeeded ? null : outcome));
     }
+
+    /// <summary>A sign-in through the identity provider that was refused before any account was signed in.</summary>
+    /// <param name="userName">The name the provider gave, when its answer got that far; else the provider's name.</param>
+    public Task ExternalSignInRefusedAsync(HttpContext context, string provider, string? userId, string? userName, string reason) =>
+        log.RecordAsync(new AuditEntry(clock.GetUtcNow(), new Actor(userId ?? "", userName ?? provider, SourceAddress.Of(context)),
+            AuditActions.SignIn, new AuditTarget(Other: userName ?? provider), Parameters(reason, provider), false, reason));
+
+    private static string Parameters(string outcome, string? provider) =>
+        provider is null ? JsonSerializer.Serialize(new { outcome }) : JsonSerializer.Serialize(new { outcome, provider });
 
     /// <summary>
     /// Records the attempt; false when it succeeded but its entry could not be written, and then the sign-in is undone:
     /// nobody gets in unaudited. (A failed attempt stays refused either way; the audit log's own error log has it.)
     /// </summary>
     public async Task<bool> SignInOrUndoAsync(HttpContext context, SignInManager<KvmPortalUser> signIn, string userName, string? userId,
-        SignInResult result)
+        SignInResult result, string? provider = null)
     {
         try
         {
-            await SignInAsync(context, userName, userId, result);
+            await SignInAsync(context, userName, userId, result, provider);
             return true;
         }
         catch (AuditWriteException) when (result.Succeeded)

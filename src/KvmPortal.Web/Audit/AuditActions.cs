@@ -5,6 +5,7 @@ public static class AuditActions
 {
     public const string SignIn = "account.signin";
     public const string SignOut = "account.signout";
+    public const string IdentityProviderGrantSync = "user.grant.sync";
     public const string ConsoleSession = "console.session";
     public const string ConsoleOpen = "console.open";
     public const string ApiTokenCreate = "apitoken.create";

@@ -1,6 +1,5 @@
 using System.Text;
 using KvmPortal.Web.Access;
-using KvmPortal.Web.Components.Account;
 using KvmPortal.Web.Resources;
 using Microsoft.Extensions.Localization;
 
@@ -13,19 +12,12 @@ public static class AuditExportEndpoints
 
     public static IEndpointRouteBuilder MapAuditExport(this IEndpointRouteBuilder app)
     {
-        app.MapGet(ExportPath, ExportAsync).RequireAuthorization(policy => policy.RequireRole(AdministratorSeeder.AdministratorRole));
+        app.MapGet(ExportPath, ExportAsync).RequireAuthorization(PortalActionAuthorizationHandler.ViewAuditPolicy);
         return app;
     }
 
-    private static async Task ExportAsync(HttpContext context, AuditQueries queries, OperationGate gate, IStringLocalizer<Strings> text,
-        TimeProvider clock)
+    private static async Task ExportAsync(HttpContext context, AuditQueries queries, IStringLocalizer<Strings> text, TimeProvider clock)
     {
-        // The role claim lives as long as the cookie; the grant behind it is checked now.
-        if (!await gate.IsAllowedAsync(PortalAction.ViewAudit, AccessTarget.Global, context.RequestAborted))
-        {
-            context.Response.StatusCode = StatusCodes.Status403Forbidden;
-            return;
-        }
         if (!AuditFilter.TryParse(context.Request.Query, out var filter, out var problem))
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;

@@ -18,4 +18,7 @@ public sealed class RoleGrantRecord
 
     /// <summary>Help desk: may reboot the VMs in scope.</summary>
     public bool MayReboot { get; set; }
+
+    /// <summary>Given by hand, or mapped from the identity provider's group claim (then re-synced at each such sign-in).</summary>
+    public GrantSource Source { get; set; }
 }

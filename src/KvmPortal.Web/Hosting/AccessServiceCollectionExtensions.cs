@@ -9,6 +9,7 @@ using KvmPortal.Web.Access.Gated;
 using KvmPortal.Web.Audit;
 using KvmPortal.Web.Consoles;
 using KvmPortal.Web.Hosts;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Server.Circuits;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -30,6 +31,10 @@ public static class AccessServiceCollectionExtensions
         services.AddSingleton<VmOwnership>();
         services.AddSingleton<TeamDirectoryReader>();
         services.AddSingleton<AccessPolicy>();
+        services.AddSingleton<AdministratorRoleMirror>();
+        services.AddSingleton<IAuthorizationHandler, PortalActionAuthorizationHandler>();
+        services.AddAuthorizationBuilder().AddPolicy(PortalActionAuthorizationHandler.ViewAuditPolicy, policy =>
+            policy.RequireAuthenticatedUser().AddRequirements(new PortalActionRequirement(PortalAction.ViewAudit)));
         services.AddSingleton<IAccessPolicy>(sp => sp.GetRequiredService<AccessPolicy>());
         services.AddSingleton<AuditTargets>();
         services.AddSingleton<ConsoleAccess>();

@@ -13,6 +13,7 @@ public static class ConsoleServiceCollectionExtensions
         services.AddScoped<ConsoleGatekeeper>();
         services.AddSingleton<ConsoleSessions>();
         services.AddSingleton<SerialConsoleHub>();
+        services.AddScoped<SerialDeviceList>();
         services.AddSingleton<ConsoleHistory>();
         services.AddScoped<ConsoleSessionAdministration>();
         services.AddOptions<ConsoleOptions>().BindConfiguration("Consoles").ValidateDataAnnotations().ValidateOnStart();

@@ -3,6 +3,7 @@ using KvmPortal.Web.Api.Tokens;
 using KvmPortal.Web.Components.Account;
 using KvmPortal.Web.Audit;
 using KvmPortal.Web.Consoles;
+using KvmPortal.Web.Oidc;
 using KvmPortal.Web.Usage;
 
 namespace KvmPortal.Web.Hosting;
@@ -27,6 +28,7 @@ public static class KvmPortalBuilderExtensions
         builder.Services.AddKvmPortalDataProtection();
         builder.Services.AddKvmPortalIdentity();
         builder.Services.AddKvmPortalAccountSecurity();
+        builder.Services.AddKvmPortalOidc();
         builder.Services.AddKvmPortalReverseProxy();
         builder.Services.AddKvmPortalRateLimiting();
         builder.Services.AddKvmPortalHypervisor();
@@ -61,6 +63,7 @@ public static class KvmPortalBuilderExtensions
 
         app.MapKvmPortalObservability();
         app.MapAccountEndpoints();
+        app.MapOidcSignIn();
         app.MapConsoleProxy();
         app.MapStorageEndpoints();
         app.MapKvmPortalApi();

@@ -20,7 +20,8 @@ public sealed class AdministrationTests(KvmPortalAppFixture app) : IClassFixture
     private IStringLocalizer<Strings> Text => app.Services.GetRequiredService<IStringLocalizer<Strings>>();
 
     private UserAdministration Users(Actor actor) =>
-        new(scenario.Contexts, app.Services.GetRequiredService<IServiceScopeFactory>(), scenario.Gate(actor), new FixedAccessViewSource(), Text);
+        new(scenario.Contexts, app.Services.GetRequiredService<IServiceScopeFactory>(), scenario.Gate(actor), new FixedAccessViewSource(),
+            app.Services.GetRequiredService<AdministratorRoleMirror>(), Text);
 
     private TeamAdministration Teams(Actor actor) =>
         new(scenario.Contexts, scenario.Gate(actor), TimeProvider.System, Text, app.Services.GetRequiredService<KvmPortal.Web.Quotas.QuotaUsageReader>());
@@ -187,9 +188,34 @@ public sealed class AdministrationTests(KvmPortalAppFixture app) : IClassFixture
 
         Assert.True((await users.AddGrantAsync(bob.UserId, new GrantRequest(PortalRole.Administrator, null))).Succeeded);
         Assert.True(await IsInAdministratorRoleAsync(bob));
+        var stampAsAdministrator = await SecurityStampAsync(bob);
         var grant = (await users.ListAsync()).Single(u => u.Id == bob.UserId).Grants.Single();
         Assert.True((await users.RemoveGrantAsync(bob.UserId, grant.Id)).Succeeded);
         Assert.False(await IsInAdministratorRoleAsync(bob));
+        // A new stamp: cookies and circuits from the administrator days are revalidated (and dropped).
+        Assert.NotEqual(stampAsAdministrator, await SecurityStampAsync(bob));
+    }
+
+    [Fact]
+    public async Task Removing_a_team_grant_leaves_the_security_stamp_alone()
+    {
+        var users = Users(await AdministratorAsync());
+        var bob = await scenario.CreateUserAsync("bob");
+        var team = await scenario.CreateTeamAsync();
+        Assert.True((await users.AddGrantAsync(bob.UserId, new GrantRequest(PortalRole.Administrator, team))).Succeeded);
+        var stamp = await SecurityStampAsync(bob);
+
+        var grant = (await users.ListAsync()).Single(u => u.Id == bob.UserId).Grants.Single();
+        Assert.True((await users.RemoveGrantAsync(bob.UserId, grant.Id)).Succeeded);
+
+        Assert.Equal(stamp, await SecurityStampAsync(bob));
+        Assert.False(await IsInAdministratorRoleAsync(bob));
+    }
+
+    private async Task<string?> SecurityStampAsync(Actor actor)
+    {
+        await using var db = await scenario.Contexts.CreateDbContextAsync();
+        return await db.Users.Where(u => u.Id == actor.UserId).Select(u => u.SecurityStamp).SingleAsync();
     }
 
     private async Task<bool> IsInAdministratorRoleAsync(Actor actor)

@@ -197,6 +197,30 @@ public sealed class AuditPageTests(KvmPortalAppFixture app) : IClassFixture<KvmP
         Assert.DoesNotContain("vm.", await response.Content.ReadAsStringAsync());
     }
 
+    [Theory]
+    [InlineData("/audit")]
+    [InlineData(AuditExportEndpoints.ExportPath)]
+    public async Task The_global_administrator_grant_is_read_at_each_request_not_the_cookies_role(string path)
+    {
+        // Granted straight in the database: no Identity role, so the cookie says nothing about it.
+        var userName = "audit-grant-" + Guid.NewGuid().ToString("N")[..6];
+        var userId = await PortalSignIn.EnsurePlainUserAsync(app, userName, Password);
+        var user = await PortalSignIn.SignedInAsync(app, userName, Password);
+        var contexts = app.Services.GetRequiredService<IDbContextFactory<KvmPortalDbContext>>();
+        var grant = new RoleGrantRecord { Id = Guid.NewGuid(), UserId = userId, Role = PortalRole.Administrator };
+        await using (var db = await contexts.CreateDbContextAsync())
+        {
+            db.RoleGrants.Add(grant);
+            await db.SaveChangesAsync();
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await user.GetAsync(path)).StatusCode);
+
+        await using (var db = await contexts.CreateDbContextAsync())
+            await db.RoleGrants.Where(g => g.Id == grant.Id).ExecuteDeleteAsync();
+        Assert.Equal(HttpStatusCode.Forbidden, (await user.GetAsync(path)).StatusCode);
+    }
+
     [Fact]
     public async Task Without_a_sign_in_the_export_sends_to_the_login_page()
     {

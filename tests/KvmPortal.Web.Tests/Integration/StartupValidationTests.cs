@@ -22,4 +22,21 @@ public sealed class StartupValidationTests
         var error = Assert.Throws<OptionsValidationException>(() => app.Server);
         Assert.Contains("KvmPortal:DefaultHosts 'qemu://lab1/system': A local URI has no host name", error.Message);
     }
+
+    private sealed class HalfConfiguredOidcApp : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseSetting("ConnectionStrings:KvmPortal", "Host=unused.invalid");
+            builder.UseSetting("KvmPortal:Oidc:Authority", "https://login.example.com");
+        }
+    }
+
+    [Fact]
+    public void An_identity_provider_without_a_client_id_stops_the_start_naming_the_key()
+    {
+        using var app = new HalfConfiguredOidcApp();
+        var error = Assert.Throws<OptionsValidationException>(() => app.Server);
+        Assert.Contains("KvmPortal:Oidc:ClientId is required.", error.Message);
+    }
 }

@@ -467,6 +467,11 @@ namespace KvmPortal.Web.Data.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
                     b.Property<Guid?>("TeamId")
                         .HasColumnType("uuid");
 
@@ -479,10 +484,10 @@ namespace KvmPortal.Web.Data.Migrations
 
                     b.HasIndex("TeamId");
 
-                    b.HasIndex("UserId", "Role", "TeamId")
+                    b.HasIndex("UserId", "Role", "TeamId", "Source")
                         .IsUnique();
 
-                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("UserId", "Role", "TeamId"), false);
+                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("UserId", "Role", "TeamId", "Source"), false);
 
                     b.ToTable("RoleGrants", (string)null);
                 });
