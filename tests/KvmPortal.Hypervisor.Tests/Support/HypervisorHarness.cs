@@ -38,6 +38,7 @@ public sealed class HypervisorHarness : IAsyncDisposable
         Snapshots = new SnapshotOperations(Hosts, Inventory);
         SerialConsoles = new SerialConsoles(Hosts, Inventory);
         OwnerTags = new KvmPortal.Hypervisor.Vms.Ownership.VmOwnerTags(Hosts, Inventory);
+        Migration = new KvmPortal.Hypervisor.Vms.Migration.VmMigrator(Hosts, Inventory);
     }
 
     public HypervisorOptions Options { get; }
@@ -53,6 +54,7 @@ public sealed class HypervisorHarness : IAsyncDisposable
     public ISnapshotOperations Snapshots { get; }
     public ISerialConsoles SerialConsoles { get; }
     public KvmPortal.Hypervisor.Vms.Ownership.IVmOwnerTags OwnerTags { get; }
+    public KvmPortal.Hypervisor.Vms.Migration.IVmMigration Migration { get; }
     public IInventory Live => Inventory;
 
     public HostDefinition Attach(string uri, string? name = null)
