@@ -8,14 +8,17 @@
 # KVMPORTAL_HOST2_DIR) and its own UTS namespace (hostname kvmportal-host2), with
 # its own host UUID. The main libvirtd is never touched. /var/lib/libvirt/images is
 # the same folder on both hosts (the pool "default" there), so migration needs no
-# storage copy. It listens on plain TCP without authentication on the veth address
-# only: qemu+tcp://10.251.0.2/system.
+# storage copy. It listens on the veth address only: plain TCP without authentication
+# (qemu+tcp://10.251.0.2/system) and TLS with certificates of a CA of its own, client
+# certificate required (qemu+tls://10.251.0.2/system?pkipath=KVMPORTAL_HOST2_DIR/pki/client).
 
 KVMPORTAL_HOST2_NETNS="${KVMPORTAL_HOST2_NETNS:-kvmportal-host2}"
 KVMPORTAL_HOST2_DIR="${KVMPORTAL_HOST2_DIR:-/var/lib/kvmportal-host2}"
 KVMPORTAL_HOST2_HOST_ADDR="${KVMPORTAL_HOST2_HOST_ADDR:-10.251.0.1}"
 KVMPORTAL_HOST2_ADDR="${KVMPORTAL_HOST2_ADDR:-10.251.0.2}"
 KVMPORTAL_HOST2_URI="qemu+tcp://$KVMPORTAL_HOST2_ADDR/system"
+# The same host over TLS (port 16514), with the client certificate made by _host2_pki.
+KVMPORTAL_HOST2_TLS_URI="qemu+tls://$KVMPORTAL_HOST2_ADDR/system?pkipath=$KVMPORTAL_HOST2_DIR/pki/client"
 
 # Folders the second libvirtd gets its own copy of (everything libvirtd and its
 # QEMU driver write or read as configuration); /var/run is a link to /run here.
@@ -47,6 +50,39 @@ _host2_network() {
     ip -n "$KVMPORTAL_HOST2_NETNS" link set lo up
 }
 
+# _host2_pki: a CA of its own, the server's certificate (for its address) and a client
+# certificate, made once with openssl. The client's folder is a libvirt pkipath
+# (cacert.pem, clientcert.pem, clientkey.pem); nothing goes to /etc/pki.
+_host2_pki() {
+    local pki="$KVMPORTAL_HOST2_DIR/pki"
+    [[ -s "$pki/client/clientkey.pem" ]] && return 0
+    command -v openssl >/dev/null || die "the second host's TLS certificates need openssl"
+    install -d -m 0700 "$pki" "$pki/server" "$pki/client"
+    run_quiet "making the second host's CA" openssl req -x509 -newkey rsa:2048 -nodes -days 3650 \
+        -subj "/CN=KvmPortal test CA" -keyout "$pki/cakey.pem" -out "$pki/cacert.pem"
+    _host2_certificate server "/CN=$KVMPORTAL_HOST2_ADDR" \
+        "subjectAltName=IP:$KVMPORTAL_HOST2_ADDR
+extendedKeyUsage=serverAuth
+keyUsage=digitalSignature,keyEncipherment"
+    _host2_certificate client "/CN=kvmportal-test-client" \
+        "extendedKeyUsage=clientAuth
+keyUsage=digitalSignature,keyEncipherment"
+    cp "$pki/cacert.pem" "$pki/server/cacert.pem"
+    cp "$pki/cacert.pem" "$pki/client/cacert.pem"
+}
+
+# _host2_certificate server|client SUBJECT EXTENSIONS: a key and a certificate signed by the test CA.
+_host2_certificate() {
+    local kind="$1" subject="$2" extensions="$3" pki="$KVMPORTAL_HOST2_DIR/pki"
+    printf '%s\n' "$extensions" >"$pki/$kind.ext"
+    run_quiet "making the second host's $kind key" openssl req -newkey rsa:2048 -nodes -subj "$subject" \
+        -keyout "$pki/$kind/${kind}key.pem" -out "$pki/$kind.csr"
+    run_quiet "signing the second host's $kind certificate" openssl x509 -req -days 3650 -in "$pki/$kind.csr" \
+        -CA "$pki/cacert.pem" -CAkey "$pki/cakey.pem" -CAcreateserial -extfile "$pki/$kind.ext" \
+        -out "$pki/$kind/${kind}cert.pem"
+    rm -f "$pki/$kind.csr" "$pki/$kind.ext"
+}
+
 # _host2_config: fresh libvirtd.conf and qemu.conf in the instance's /etc/libvirt.
 _host2_config() {
     local etc="$KVMPORTAL_HOST2_DIR/root/etc/libvirt" uuid_file="$KVMPORTAL_HOST2_DIR/host-uuid"
@@ -54,10 +90,14 @@ _host2_config() {
     install -d -m 0755 "$etc" "$etc/qemu" "$etc/storage" "$etc/secrets"
     cat >"$etc/libvirtd.conf" <<CONF
 # Written by deploy/lib/second-host.sh: the second test host.
-listen_tls = 0
+listen_tls = 1
 listen_tcp = 1
 listen_addr = "$KVMPORTAL_HOST2_ADDR"
 auth_tcp = "none"
+auth_tls = "none"
+ca_file = "$KVMPORTAL_HOST2_DIR/pki/server/cacert.pem"
+cert_file = "$KVMPORTAL_HOST2_DIR/pki/server/servercert.pem"
+key_file = "$KVMPORTAL_HOST2_DIR/pki/server/serverkey.pem"
 auth_unix_rw = "none"
 host_uuid = "$(cat "$uuid_file")"
 CONF
@@ -123,6 +163,7 @@ ensure_second_host() {
         fi
         log "starting the second libvirt host ($KVMPORTAL_HOST2_URI)"
         _host2_folders
+        _host2_pki
         _host2_config
         _host2_launch
         wait_until 60 "the second libvirtd to answer on $KVMPORTAL_HOST2_URI" second_host_answers \
@@ -131,6 +172,7 @@ ensure_second_host() {
     fi
     _host2_pool
     export KVMPORTAL_SECOND_HOST_URI="$KVMPORTAL_HOST2_URI"
+    export KVMPORTAL_SECOND_HOST_TLS_URI="$KVMPORTAL_HOST2_TLS_URI"
 }
 
 # stop_second_host: destroy its guests, stop its libvirtd, remove the namespace.
@@ -155,7 +197,7 @@ if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
     ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
     source "$ROOT/deploy/lib/common.sh"
     case "${1:-}" in
-        start) ensure_second_host; echo "$KVMPORTAL_SECOND_HOST_URI" ;;
+        start) ensure_second_host; echo "$KVMPORTAL_SECOND_HOST_URI"; echo "$KVMPORTAL_SECOND_HOST_TLS_URI" ;;
         stop) stop_second_host ;;
         status) if second_host_answers; then echo "up: $KVMPORTAL_HOST2_URI"; else echo down; exit 1; fi ;;
         *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;

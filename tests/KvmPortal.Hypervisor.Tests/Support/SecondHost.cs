@@ -18,6 +18,11 @@ public static class SecondHost
         ? uri
         : "qemu+tcp://10.251.0.2/system";
 
+    /// <summary>The second host over TLS with the client certificate the script made (KVMPORTAL_SECOND_HOST_TLS_URI).</summary>
+    public static string TlsUri => Environment.GetEnvironmentVariable("KVMPORTAL_SECOND_HOST_TLS_URI") is { Length: > 0 } uri
+        ? uri
+        : "qemu+tls://10.251.0.2/system?pkipath=/var/lib/kvmportal-host2/pki/client";
+
     /// <summary>The address the second host reaches this machine's QEMU at, for migrations back.</summary>
     public const string MainHostAddress = "10.251.0.1";
 
