@@ -227,6 +227,12 @@ public enum HypervisorErrorKind
     /// <summary>A disk is not in any pool of the target. Arguments: the disk's target, its source, the target host's name.</summary>
     MigrationDiskMissing,
 
+    /// <summary>Copying disks was asked of an offline migration.</summary>
+    MigrationCopyNeedsLive,
+
+    /// <summary>A disk to copy has no pool for its folder on the target (or, read-only, is not there). Arguments: the disk's target, its source, the target host's name.</summary>
+    MigrationDiskNoPool,
+
     /// <summary>The target's CPU cannot run the VM's CPU. Arguments: the VM's name, the target host's name.</summary>
     MigrationCpuIncompatible,
 

@@ -199,6 +199,72 @@ public sealed class VmMigrationTests
     }
 
     [Fact]
+    public async Task A_disk_only_the_source_has_is_copied_by_a_live_migration_into_the_targets_pool_for_its_folder()
+    {
+        var name = TestDomains.NewName();
+        var folder = Directory.CreateDirectory($"/var/lib/libvirt/{name}").FullName; // private to each host's mount namespace
+        var disk = Path.Combine(folder, "disk.img");
+        try
+        {
+            var content = new byte[1 << 20];
+            "COPIED"u8.CopyTo(content);
+            await File.WriteAllBytesAsync(disk, content);
+            var uuid = Define(name, WithDisk(SecondHost.DemoDomainXml(name), disk), start: true);
+            SecondHost.DefinePoolThere(name, folder);
+            await using var hypervisor = new HypervisorHarness();
+            var (main, second) = await AttachBothAsync(hypervisor);
+            var vm = new VmKey(main.Id, uuid);
+            var shared = await Assert.ThrowsAsync<HypervisorException>(() => hypervisor.Migration.CheckAsync(vm, new MigrationSpec(second.Id, MigrationMode.Live)));
+            Assert.Equal(HypervisorErrorKind.MigrationDiskMissing, shared.Kind);
+            var offline = await Assert.ThrowsAsync<HypervisorException>(() =>
+                hypervisor.Migration.CheckAsync(vm, new MigrationSpec(second.Id, MigrationMode.Offline, CopyStorage: true)));
+            Assert.Equal(HypervisorErrorKind.MigrationCopyNeedsLive, offline.Kind);
+
+            await hypervisor.Migration.MigrateAsync(vm, new MigrationSpec(second.Id, MigrationMode.Live, CopyStorage: true));
+
+            using (var target = SecondHost.Open())
+            using (var there = target.LookupDomainByUuid(uuid))
+                Assert.Equal(DomainState.Running, there.GetState().State);
+            Assert.Equal("COPIED", SecondHost.ReadStartThere(disk, 6));
+        }
+        finally
+        {
+            SecondHost.RemoveEverywhere(name);
+            SecondHost.RemovePoolThere(name);
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_disk_to_copy_without_a_pool_for_its_folder_on_the_target_is_refused_by_name()
+    {
+        var name = TestDomains.NewName();
+        var folder = Directory.CreateDirectory($"/var/lib/libvirt/{name}").FullName;
+        var disk = Path.Combine(folder, "disk.img");
+        try
+        {
+            await File.WriteAllBytesAsync(disk, new byte[1 << 20]);
+            var uuid = Define(name, WithDisk(SecondHost.DemoDomainXml(name), disk), start: true);
+            await using var hypervisor = new HypervisorHarness();
+            var (main, second) = await AttachBothAsync(hypervisor);
+
+            var refused = await Assert.ThrowsAsync<HypervisorException>(() =>
+                hypervisor.Migration.MigrateAsync(new VmKey(main.Id, uuid), new MigrationSpec(second.Id, MigrationMode.Live, CopyStorage: true)));
+
+            Assert.Equal(HypervisorErrorKind.MigrationDiskNoPool, refused.Kind);
+            Assert.Equal(["vda", disk, second.Name], refused.Arguments);
+            using var system = TestDomains.OpenSystem();
+            using var domain = system.LookupDomainByUuid(uuid);
+            Assert.Equal(DomainState.Running, domain.GetState().State);
+        }
+        finally
+        {
+            SecondHost.RemoveEverywhere(name);
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task An_offline_target_the_own_host_and_a_mode_that_does_not_fit_the_state_are_refused()
     {
         var name = TestDomains.NewName();

@@ -61,6 +61,54 @@ public static class SecondHost
                 new XElement("graphics", new XAttribute("type", "vnc"), new XAttribute("listen", "127.0.0.1"), new XAttribute("autoport", "yes"))));
     }
 
+    /// <summary>The first bytes of a file as the second host sees it (in its mount namespace, through nsenter).</summary>
+    public static string ReadStartThere(string path, int count)
+    {
+        var dir = Environment.GetEnvironmentVariable("KVMPORTAL_HOST2_DIR") is { Length: > 0 } d ? d : "/var/lib/kvmportal-host2";
+        var pid = File.ReadAllText(Path.Combine(dir, "libvirtd.pid")).Trim();
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("nsenter",
+            ["-t", pid, "-m", "--", "head", "-c", count.ToString(System.Globalization.CultureInfo.InvariantCulture), path])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var text = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return process.ExitCode == 0 ? text : throw new InvalidOperationException($"Reading {path} on the second host failed: {process.StandardError.ReadToEnd()}");
+    }
+
+    /// <summary>A dir pool on the second host over <paramref name="folder"/> (made there by building the pool).</summary>
+    public static void DefinePoolThere(string name, string folder)
+    {
+        using var second = Open();
+        using var pool = second.DefineStoragePool(new XElement("pool", new XAttribute("type", "dir"), new XElement("name", name),
+            new XElement("target", new XElement("path", folder))).ToString());
+        pool.Build();
+        pool.Create();
+    }
+
+    /// <summary>Removes the pool, its volumes and its folder from the second host, if there.</summary>
+    public static void RemovePoolThere(string name)
+    {
+        using var second = Open();
+        try
+        {
+            using var pool = second.LookupStoragePoolByName(name);
+            if (pool.IsActive)
+            {
+                pool.Refresh();
+                foreach (var volume in pool.ListAllVolumes())
+                    using (volume) volume.Delete();
+                pool.Destroy();
+                pool.Delete(); // the (now empty) folder
+            }
+            pool.Undefine();
+        }
+        catch (LibvirtException e) when (e.ErrorCode == ErrorCode.NoStoragePool)
+        {
+        }
+    }
+
     /// <summary>Destroys and undefines <paramref name="name"/> on both hosts, if there.</summary>
     public static void RemoveEverywhere(string name)
     {

@@ -5,9 +5,13 @@ namespace KvmPortal.Hypervisor.Vms.Migration;
 /// <summary>The refusals before a migration starts, on the two hosts' connections.</summary>
 internal static class MigrationChecks
 {
-    public static void Check(Domain domain, Connection target, string targetHostName, MigrationMode mode)
+    public static void Check(Domain domain, Connection target, string targetHostName, MigrationSpec spec)
     {
+        var mode = spec.Mode;
         var name = domain.Name;
+        if (mode == MigrationMode.Offline && spec.CopyStorage)
+            throw HypervisorException.Because(HypervisorErrorKind.MigrationCopyNeedsLive,
+                "Disks are copied only by a live migration; an offline one needs them on shared storage.");
         var (state, _) = domain.GetState();
         if (mode == MigrationMode.Live && state is not (DomainState.Running or DomainState.Paused))
             throw HypervisorException.Because(HypervisorErrorKind.MigrationLiveNeedsRunning,
@@ -23,10 +27,14 @@ internal static class MigrationChecks
                 $"Host {targetHostName} already has a VM named {name} or with its UUID.", name, targetHostName);
 
         var xml = domain.GetXmlDescription(mode == MigrationMode.Live ? DomainXmlFlags.None : DomainXmlFlags.Inactive);
-        if (MigrationDisks.Missing(target, MigrationDisks.Read(xml)) is [var disk, ..])
-            throw HypervisorException.Because(HypervisorErrorKind.MigrationDiskMissing,
-                $"Disk {disk.Target} ({disk.Source}) is not in any storage pool of host {targetHostName}: the VM's disks must be on storage both hosts share.",
-                disk.Target, disk.Source, targetHostName);
+        if (MigrationDisks.Missing(target, MigrationDisks.Read(xml), spec.CopyStorage) is [var disk, ..])
+            throw spec.CopyStorage
+                ? HypervisorException.Because(HypervisorErrorKind.MigrationDiskNoPool,
+                    $"Disk {disk.Target} ({disk.Source}) cannot be copied: host {targetHostName} has no storage pool for its folder (a read-only disk must be there already).",
+                    disk.Target, disk.Source, targetHostName)
+                : HypervisorException.Because(HypervisorErrorKind.MigrationDiskMissing,
+                    $"Disk {disk.Target} ({disk.Source}) is not in any storage pool of host {targetHostName}: the VM's disks must be on storage both hosts share, or be copied.",
+                    disk.Target, disk.Source, targetHostName);
     }
 
     private static bool Exists(Func<Domain> lookup)

@@ -3,8 +3,8 @@ using KvmPortal.Libvirt;
 
 namespace KvmPortal.Hypervisor.Vms.Migration;
 
-/// <summary>A disk the target host must reach: its target (e.g. "vda") and its source as the domain names it.</summary>
-internal sealed record MigratedDisk(string Target, string? Path, string? Pool, string? Volume)
+/// <summary>A disk the target host must reach: its target (e.g. "vda"), its source as the domain names it, whether only read.</summary>
+internal sealed record MigratedDisk(string Target, string? Path, string? Pool, string? Volume, bool ReadOnly = false)
 {
     public string Source => Path ?? $"{Pool}/{Volume}";
 }
@@ -22,23 +22,46 @@ internal static class MigrationDisks
         var target = (string?)disk.Element("target")?.Attribute("dev") ?? "?";
         var source = disk.Element("source");
         if (source is null) return null;
+        var readOnly = disk.Element("readonly") is not null || (string?)disk.Attribute("device") is "cdrom" or "floppy";
         return (string?)disk.Attribute("type") switch
         {
-            "file" when (string?)source.Attribute("file") is { } file => new MigratedDisk(target, file, null, null),
-            "block" when (string?)source.Attribute("dev") is { } dev => new MigratedDisk(target, dev, null, null),
+            "file" when (string?)source.Attribute("file") is { } file => new MigratedDisk(target, file, null, null, readOnly),
+            "block" when (string?)source.Attribute("dev") is { } dev => new MigratedDisk(target, dev, null, null, readOnly),
             "volume" when (string?)source.Attribute("pool") is { } pool && (string?)source.Attribute("volume") is { } volume =>
-                new MigratedDisk(target, null, pool, volume),
+                new MigratedDisk(target, null, pool, volume, readOnly),
             _ => null,
         };
     }
 
-    /// <summary>The disks <paramref name="target"/> has no volume for (refreshing its pools once, for files made lately).</summary>
-    public static IReadOnlyList<MigratedDisk> Missing(Connection target, IReadOnlyList<MigratedDisk> disks)
+    /// <summary>
+    /// The disks <paramref name="target"/> cannot use (refreshing its pools once, for files made lately): those it has
+    /// no volume for, or, when the storage is copied, writable file disks also without a pool for their folder (where
+    /// libvirt creates the copy).
+    /// </summary>
+    public static IReadOnlyList<MigratedDisk> Missing(Connection target, IReadOnlyList<MigratedDisk> disks, bool copyStorage)
     {
         var missing = disks.Where(d => !Exists(target, d)).ToList();
         if (missing.Count == 0) return missing;
         RefreshPools(target);
-        return missing.Where(d => !Exists(target, d)).ToList();
+        missing = missing.Where(d => !Exists(target, d)).ToList();
+        if (!copyStorage || missing.Count == 0) return missing;
+        var folders = PoolFolders(target);
+        return missing.Where(d => d.ReadOnly || d.Path is null || !folders.Contains(System.IO.Path.GetDirectoryName(d.Path) ?? "")).ToList();
+    }
+
+    /// <summary>The target folders of the host's active pools.</summary>
+    private static HashSet<string> PoolFolders(Connection target)
+    {
+        var folders = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var pool in target.ListAllStoragePools(ListAllStoragePoolsFlags.Active))
+        {
+            using (pool)
+            {
+                if ((string?)XElement.Parse(pool.GetXmlDescription()).Element("target")?.Element("path") is { } path)
+                    folders.Add(path.TrimEnd('/'));
+            }
+        }
+        return folders;
     }
 
     private static bool Exists(Connection target, MigratedDisk disk)

@@ -11,12 +11,17 @@ public enum MigrationMode { Live, Offline }
 /// name of the target's libvirt URI, or, for a local URI, lets the target say its own name.
 /// </param>
 /// <param name="BandwidthMiBps">The most a live migration may send per second, null for no limit.</param>
+/// <param name="CopyStorage">
+/// Live only: copy the writable disks to the target (libvirt creates each missing one in the target's pool for its
+/// folder) instead of expecting them on shared storage.
+/// </param>
 public sealed record MigrationSpec(
     Guid TargetHostId,
     MigrationMode Mode,
     bool KeepOnSource = false,
     string? MigrationAddress = null,
-    ulong? BandwidthMiBps = null);
+    ulong? BandwidthMiBps = null,
+    bool CopyStorage = false);
 
 /// <summary>Where a migration is.</summary>
 public enum MigrationPhase { Checking, Transferring, Done }

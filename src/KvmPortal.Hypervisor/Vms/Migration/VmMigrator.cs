@@ -18,7 +18,7 @@ internal sealed class VmMigrator(HostManager hosts, IInventory inventory) : IVmM
         await HostCalls.CallAsync(source, new HostCall("vm.migrate.check", "Check the migration", Name(vm)), connection =>
         {
             using var domain = connection.LookupDomainByUuid(vm.Uuid);
-            MigrationChecks.Check(domain, target.LiveConnection, target.Host.Name, spec.Mode);
+            MigrationChecks.Check(domain, target.LiveConnection, target.Host.Name, spec);
             return true;
         }, cancellationToken);
     }
@@ -40,7 +40,8 @@ internal sealed class VmMigrator(HostManager hosts, IInventory inventory) : IVmM
         VmKey vm, MigrationSpec spec, HostSession source, HostSession target, IProgress<MigrationProgress>? progress, CancellationToken cancellationToken)
     {
         var flags = MigrateFlags.Live | MigrateFlags.PersistDestination | MigrateFlags.AbortOnError
-            | (spec.KeepOnSource ? MigrateFlags.None : MigrateFlags.UndefineSource);
+            | (spec.KeepOnSource ? MigrateFlags.None : MigrateFlags.UndefineSource)
+            | (spec.CopyStorage ? MigrateFlags.NonSharedDisk : MigrateFlags.None);
         var parameters = new MigrationParameters(MigrationUri.For(target.Host.Uri, spec.MigrationAddress), spec.BandwidthMiBps);
         var call = new HostCall("vm.migrate.live", $"Migrate {Name(vm)} to host {target.Host.Name}", Name(vm));
         // The migration blocks its thread until it ends; cancelling aborts libvirt's job instead of leaving it running.

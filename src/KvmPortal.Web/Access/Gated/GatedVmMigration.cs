@@ -30,7 +30,7 @@ internal sealed class GatedVmMigration(
         var parameters = new
         {
             target = targetHost, mode = spec.Mode.ToString(), keepOnSource = spec.KeepOnSource,
-            migrationAddress = spec.MigrationAddress, bandwidthMiBps = spec.BandwidthMiBps,
+            migrationAddress = spec.MigrationAddress, bandwidthMiBps = spec.BandwidthMiBps, copyStorage = spec.CopyStorage,
         };
         return gate.RunAsync(new GatedOperation(PortalAction.MigrateVm, "vm.migrate", AccessTarget.Of(vm), targets.Vm(vm), parameters), async () =>
         {

@@ -20,6 +20,9 @@ public sealed class MigrateVmViewModel(IVmMigration migration, VmInfo vm, IReadO
     public Guid? TargetHostId { get; set; } = targets.Count > 0 ? targets[0].Id : null;
     public MigrationMode Mode { get; set; } = CanRunLive(vm) ? MigrationMode.Live : MigrationMode.Offline;
     public bool KeepOnSource { get; set; }
+
+    /// <summary>Copy the writable disks (live only); otherwise they must be on shared storage.</summary>
+    public bool CopyStorage { get; set; }
     public string? MigrationAddress { get; set; }
 
     public MigrationProgress? Progress { get; private set; }
@@ -53,7 +56,8 @@ public sealed class MigrateVmViewModel(IVmMigration migration, VmInfo vm, IReadO
         try
         {
             var spec = new MigrationSpec(TargetHostId!.Value, Mode, KeepOnSource,
-                string.IsNullOrWhiteSpace(MigrationAddress) ? null : MigrationAddress.Trim());
+                string.IsNullOrWhiteSpace(MigrationAddress) ? null : MigrationAddress.Trim(),
+                CopyStorage: Mode == MigrationMode.Live && CopyStorage);
             var progress = new Reporter(report =>
             {
                 Progress = report;
