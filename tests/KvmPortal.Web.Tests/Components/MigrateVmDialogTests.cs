@@ -41,9 +41,11 @@ public sealed class MigrateVmDialogTests : BunitHarness
         Assert.Equal([beta.Id], MigrateVmViewModel.TargetsFor(Inventory.Current, vm).Select(h => h.Id));
         Assert.Contains("beta", Dialogs.Find("[data-testid=migrate-target]").OuterHtml);
         migration.Finish.SetResult();
+        Dialogs.Find("[data-testid=migrate-copy]").Change(true);
         Dialogs.Find("[data-testid=migrate-confirm]").Click();
 
-        Dialogs.WaitForAssertion(() => Assert.Equal((vm.Key, beta.Id, MigrationMode.Live), (migration.Vm, migration.Spec!.TargetHostId, migration.Spec.Mode)));
+        Dialogs.WaitForAssertion(() => Assert.Equal((vm.Key, beta.Id, MigrationMode.Live, true),
+            (migration.Vm, migration.Spec!.TargetHostId, migration.Spec.Mode, migration.Spec.CopyStorage)));
         var navigation = Context.Services.GetRequiredService<NavigationManager>();
         Dialogs.WaitForAssertion(() => Assert.EndsWith($"/vms/{beta.Id}/{vm.Uuid}", navigation.Uri));
     }
