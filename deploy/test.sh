@@ -10,6 +10,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 source "$ROOT/deploy/lib/common.sh"
 source "$ROOT/deploy/lib/libvirt.sh"
 source "$ROOT/deploy/lib/postgres.sh"
+source "$ROOT/deploy/lib/second-host.sh"
 
 require_root
 ensure_packages "${KVMPORTAL_RUN_PACKAGES[@]}" "${KVMPORTAL_TEST_PACKAGES[@]}"
@@ -21,6 +22,7 @@ ensure_libvirtd
 ensure_postgres              # exports KVMPORTAL_TEST_DB
 ensure_demo_guest            # exports KVMPORTAL_DEMO_KERNEL, KVMPORTAL_DEMO_INITRD
 ensure_demo_vm               # the end-to-end tests use the running demo VM; exports KVMPORTAL_DEMO_VM
+ensure_second_host           # the migration tests' second libvirt host; exports KVMPORTAL_SECOND_HOST_URI
 export KVMPORTAL_LIBVIRT_URI
 export KVMPORTAL_CHROMIUM="${KVMPORTAL_CHROMIUM:-/usr/bin/chromium}"
 [[ -x "$KVMPORTAL_CHROMIUM" ]] || die "Chromium not found at $KVMPORTAL_CHROMIUM"

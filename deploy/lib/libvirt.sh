@@ -24,7 +24,8 @@ ensure_libvirtd() {
         log "starting virtlogd"
         virtlogd -d || die "virtlogd failed to start"
     fi
-    if ! pgrep -x libvirtd >/dev/null; then
+    # By its pid file: the second test host (deploy/lib/second-host.sh) runs another libvirtd.
+    if ! pgrep -x -F /run/libvirtd.pid libvirtd >/dev/null 2>&1; then
         log "starting libvirtd"
         libvirtd -d || die "libvirtd failed to start"
     fi

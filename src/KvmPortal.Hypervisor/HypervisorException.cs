@@ -218,6 +218,33 @@ public enum HypervisorErrorKind
     /// <summary>The VM has no serial port or console (or not the one asked for).</summary>
     NoSerialConsole,
 
+    /// <summary>A migration to the VM's own host.</summary>
+    MigrationSameHost,
+
+    /// <summary>The migration's target host is offline. Arguments: the target host's name.</summary>
+    MigrationTargetOffline,
+
+    /// <summary>A live migration of a VM that does not run. Arguments: the VM's name.</summary>
+    MigrationLiveNeedsRunning,
+
+    /// <summary>An offline migration of a running VM. Arguments: the VM's name.</summary>
+    MigrationOfflineNeedsShutOff,
+
+    /// <summary>The target has a VM with the same name or UUID. Arguments: the VM's name, the target host's name.</summary>
+    MigrationVmExists,
+
+    /// <summary>A disk is not in any pool of the target. Arguments: the disk's target, its source, the target host's name.</summary>
+    MigrationDiskMissing,
+
+    /// <summary>Copying disks was asked of an offline migration.</summary>
+    MigrationCopyNeedsLive,
+
+    /// <summary>A disk to copy has no pool for its folder on the target (or, read-only, is not there). Arguments: the disk's target, its source, the target host's name.</summary>
+    MigrationDiskNoPool,
+
+    /// <summary>The target's CPU cannot run the VM's CPU. Arguments: the VM's name, the target host's name.</summary>
+    MigrationCpuIncompatible,
+
     // Refusals of the portal's team quotas (raised by the web app's gated layer, not by libvirt), here so that every
     // page and the API show them like any other refusal. Arguments: the team's name, its limit, its use, the request.
 

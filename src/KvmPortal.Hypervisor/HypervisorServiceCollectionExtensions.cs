@@ -33,6 +33,7 @@ public static class HypervisorServiceCollectionExtensions
         services.AddSingleton<IVmProvisioning, VmProvisioner>();
         services.AddSingleton<IVmEditing, VmEditor>();
         services.AddSingleton<Vms.Clone.IVmCloning, Vms.Clone.VmCloner>();
+        services.AddSingleton<Vms.Migration.IVmMigration, Vms.Migration.VmMigrator>();
         services.AddSingleton<IStorageQueries, StorageQueries>();
         services.AddSingleton<INetworkOperations, NetworkOperations>();
         services.AddSingleton<IStorageOperations, StorageOperations>();

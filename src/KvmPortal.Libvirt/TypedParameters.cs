@@ -11,6 +11,8 @@ internal static unsafe class TypedParameters
     private const int UInt = 2;
     private const int LLong = 3;
     private const int ULLong = 4;
+    public const int ULLongType = ULLong;
+    public const int StringType = String;
     private const int Double = 5;
     private const int Boolean = 6;
     private const int String = 7;

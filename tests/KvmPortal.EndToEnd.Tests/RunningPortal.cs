@@ -35,8 +35,12 @@ public sealed class RunningPortal : IAsyncDisposable
     /// <summary>The portal's own database, for tests that set up data the UI cannot make yet.</summary>
     public string ConnectionString => new NpgsqlConnectionStringBuilder(_serverConnectionString) { Database = _database }.ConnectionString;
 
+    /// <summary>Starts the dashboard with qemu:///system and <paramref name="moreHosts"/> (URIs) as its hosts.</summary>
+    public static Task<RunningPortal> StartAsync(params string[] moreHosts) => StartAsync(null, moreHosts);
+
     /// <param name="settings">Extra configuration, as environment variables (e.g. KvmPortal__Oidc__Authority).</param>
-    public static async Task<RunningPortal> StartAsync(IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="moreHosts">Hosts (URIs) besides qemu:///system.</param>
+    public static async Task<RunningPortal> StartAsync(IReadOnlyDictionary<string, string>? settings, params string[] moreHosts)
     {
         var server = Environment.GetEnvironmentVariable("KVMPORTAL_TEST_DB")
             ?? throw new InvalidOperationException("KVMPORTAL_TEST_DB is not set: run the tests with deploy/test.sh, which starts PostgreSQL.");
@@ -71,6 +75,8 @@ public sealed class RunningPortal : IAsyncDisposable
         };
         foreach (var (name, value) in settings ?? new Dictionary<string, string>())
             start.Environment[name] = value;
+        for (var i = 0; i < moreHosts.Length; i++)
+            start.Environment[$"KvmPortal__DefaultHosts__{i + 1}"] = moreHosts[i];
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the dashboard.");
         var portal = new RunningPortal(process, baseUrl, password, server, database);
         process.OutputDataReceived += (_, e) => portal.Append(e.Data);

@@ -5,9 +5,12 @@ namespace KvmPortal.EndToEnd.Tests;
 /// <summary>virsh on the real local host: how an administrator changes things behind the dashboard's back.</summary>
 public static class Virsh
 {
-    public static async Task<string> RunAsync(params string[] args)
+    public static Task<string> RunAsync(params string[] args) => RunOnAsync("qemu:///system", args);
+
+    /// <summary>virsh against the host at <paramref name="uri"/> (e.g. the second test host).</summary>
+    public static async Task<string> RunOnAsync(string uri, params string[] args)
     {
-        var start = new ProcessStartInfo("virsh", ["-c", "qemu:///system", .. args])
+        var start = new ProcessStartInfo("virsh", ["-c", uri, .. args])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -17,7 +20,7 @@ public static class Virsh
         var error = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         if (process.ExitCode != 0)
-            throw new InvalidOperationException($"virsh {string.Join(' ', args)} failed: {error}");
+            throw new InvalidOperationException($"virsh -c {uri} {string.Join(' ', args)} failed: {error}");
         return output.Trim();
     }
 }

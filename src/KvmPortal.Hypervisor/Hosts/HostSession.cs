@@ -72,10 +72,13 @@ internal sealed class HostSession : IAsyncDisposable
     /// <summary>Runs a blocking libvirt call on the live connection, off the caller's thread.</summary>
     public Task<T> CallAsync<T>(Func<Connection, T> call, CancellationToken cancellationToken)
     {
-        var connection = Volatile.Read(ref _connection)
-            ?? throw new HypervisorException($"Host {Host.Name} is offline.") { Kind = HypervisorErrorKind.HostOffline, Arguments = [Host.Name] };
+        var connection = LiveConnection;
         return Task.Run(() => call(connection), cancellationToken);
     }
+
+    /// <summary>The live connection, for a call that needs two hosts at once (a migration); throws when offline.</summary>
+    internal Connection LiveConnection => Volatile.Read(ref _connection)
+        ?? throw new HypervisorException($"Host {Host.Name} is offline.") { Kind = HypervisorErrorKind.HostOffline, Arguments = [Host.Name] };
 
     /// <summary>Asks the session to re-read one domain now, e.g. right after an operation on it.</summary>
     public void RequestRefresh(Guid uuid) => _refreshRequests.Writer.TryWrite(uuid);

@@ -53,6 +53,7 @@ public static class AccessServiceCollectionExtensions
         Decorate<IVmOperations, GatedVmOperations>(services);
         Decorate<IVmProvisioning, GatedVmProvisioning>(services);
         Decorate<KvmPortal.Hypervisor.Vms.Clone.IVmCloning, GatedVmCloning>(services);
+        Decorate<KvmPortal.Hypervisor.Vms.Migration.IVmMigration, GatedVmMigration>(services);
         Decorate<IVmEditing, GatedVmEditing>(services);
         Decorate<KvmPortal.Hypervisor.Vms.Templates.IVmTemplates, GatedVmTemplates>(services);
         Decorate<INetworkOperations, GatedNetworkOperations>(services);

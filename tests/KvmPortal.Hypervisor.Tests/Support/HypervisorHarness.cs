@@ -39,6 +39,7 @@ public sealed class HypervisorHarness : IAsyncDisposable
         SerialConsoles = new SerialConsoles(Hosts, Inventory);
         OwnerTags = new KvmPortal.Hypervisor.Vms.Ownership.VmOwnerTags(Hosts, Inventory);
         Templates = new KvmPortal.Hypervisor.Vms.Templates.VmTemplates(Hosts, Inventory, TimeProvider.System);
+        Migration = new KvmPortal.Hypervisor.Vms.Migration.VmMigrator(Hosts, Inventory);
     }
 
     public HypervisorOptions Options { get; }
@@ -55,6 +56,7 @@ public sealed class HypervisorHarness : IAsyncDisposable
     public ISerialConsoles SerialConsoles { get; }
     public KvmPortal.Hypervisor.Vms.Ownership.IVmOwnerTags OwnerTags { get; }
     public KvmPortal.Hypervisor.Vms.Templates.IVmTemplates Templates { get; }
+    public KvmPortal.Hypervisor.Vms.Migration.IVmMigration Migration { get; }
     public IInventory Live => Inventory;
 
     public HostDefinition Attach(string uri, string? name = null)
