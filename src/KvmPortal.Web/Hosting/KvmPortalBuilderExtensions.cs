@@ -61,6 +61,7 @@ public static class KvmPortalBuilderExtensions
         app.MapKvmPortalObservability();
         app.MapAccountEndpoints();
         app.MapConsoleProxy();
+        app.MapScreenshotEndpoints();
         app.MapStorageEndpoints();
         app.MapKvmPortalApi();
         app.MapAuditExport();
