@@ -15,18 +15,21 @@ internal sealed class VmScreenshots(HostManager hosts, IInventory inventory, Tim
 
     public Task<VmScreenshot> CaptureAsync(VmKey vm, CancellationToken cancellationToken = default)
     {
-        var session = HostCalls.Session(hosts, vm.HostId);
-        var info = inventory.Current.Vms.GetValueOrDefault(vm)
-            ?? throw new HypervisorException($"VM {vm.Uuid} no longer exists on host {session.Host.Name}.")
+        // Refusals come from the inventory, without a call to the host.
+        var snapshot = inventory.Current;
+        var hostName = snapshot.Hosts.TryGetValue(vm.HostId, out var host) ? host.Name : vm.HostId.ToString();
+        var info = snapshot.Vms.GetValueOrDefault(vm)
+            ?? throw new HypervisorException($"VM {vm.Uuid} no longer exists on host {hostName}.")
             {
                 Kind = HypervisorErrorKind.VmGone,
-                Arguments = [session.Host.Name],
+                Arguments = [hostName],
             };
         if (!VmScreens.HasScreen(info.State))
             throw new HypervisorException($"{info.Name} is not running, so it has no screen to capture.")
             {
                 Kind = HypervisorErrorKind.InvalidState,
             };
+        var session = HostCalls.Session(hosts, vm.HostId);
         return cache.GetAsync(vm, () => TakeAsync(session, vm, info.Name), cancellationToken);
     }
 
