@@ -36,11 +36,29 @@ internal static class ConsoleProxySession
         }
         finally
         {
-            if (session.DisconnectedByAdministrator)
-                ended = "disconnected by an administrator";
+            if (session.StoppedBecause is { } reason)
+            {
+                ended = reason;
+                await TellClientAsync(socket, reason);
+            }
             logger.LogInformation("{Kind} console of VM {Vm} for user {User} ended: {Reason}; {ToClient} bytes to the browser, {ToServer} to the VM",
                 target.Kind, vmName, userId, ended, counters.ToClient, counters.ToServer);
             await sessions.EndAsync(session, ended);
+        }
+    }
+
+    /// <summary>Closes the WebSocket saying why the dashboard ended the session (the close reason holds at most 123 bytes).</summary>
+    private static async Task TellClientAsync(WebSocket socket, string reason)
+    {
+        if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived)) return;
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, reason.Length > 100 ? reason[..100] : reason, patience.Token);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The browser is gone already; the session ends all the same.
         }
     }
 }

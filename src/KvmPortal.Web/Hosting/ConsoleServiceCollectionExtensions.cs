@@ -15,6 +15,7 @@ public static class ConsoleServiceCollectionExtensions
         services.AddSingleton<SerialConsoleHub>();
         services.AddSingleton<ConsoleHistory>();
         services.AddScoped<ConsoleSessionAdministration>();
+        services.AddScoped<ConsoleTakeOver>();
         services.AddOptions<ConsoleOptions>().BindConfiguration("Consoles").ValidateDataAnnotations().ValidateOnStart();
         return services;
     }
