@@ -89,7 +89,16 @@ public sealed class ConsoleSessions(IDbContextFactory<KvmPortalDbContext> contex
     }
 
     public async Task<LiveConsoleSession> StartAsync(string userId, string userName, ConsoleTarget target, string vmName,
-        RelayCounters counters, CancellationToken cancellationToken)
+        RelayCounters counters, CancellationToken cancellationToken) =>
+        Register(await RecordAsync(userId, userName, target, vmName, cancellationToken), counters, cancellationToken);
+
+    /// <summary>
+    /// Writes the session's start to PostgreSQL. The proxies start this as soon as a connection is admitted and let it
+    /// run while they reach the VM, then <see cref="Register"/> it (or <see cref="AbandonAsync"/> it when the VM cannot be
+    /// reached), so the write adds nothing to a console's set-up time.
+    /// </summary>
+    public async Task<ConsoleSessionRecord> RecordAsync(string userId, string userName, ConsoleTarget target, string vmName,
+        CancellationToken cancellationToken)
     {
         var record = new ConsoleSessionRecord
         {
@@ -103,16 +112,36 @@ public sealed class ConsoleSessions(IDbContextFactory<KvmPortalDbContext> contex
             Mode = target.Mode,
             StartedAt = clock.GetUtcNow(),
         };
-        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
-        {
-            db.ConsoleSessions.Add(record);
-            await db.SaveChangesAsync(cancellationToken);
-        }
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        db.ConsoleSessions.Add(record);
+        await db.SaveChangesAsync(cancellationToken);
+        return record;
+    }
+
+    /// <summary>Registers a recorded session as open: the registry shows it and an administrator can end it.</summary>
+    public LiveConsoleSession Register(ConsoleSessionRecord record, RelayCounters counters, CancellationToken cancellationToken)
+    {
         var session = new LiveConsoleSession(record, counters, CancellationTokenSource.CreateLinkedTokenSource(cancellationToken));
-        _takenOver.TryRemove((userId, target.HostId, target.DomainUuid), out _);
+        _takenOver.TryRemove((record.UserId, record.HostId, record.DomainUuid), out _);
         _open[record.Id] = session;
         Changed?.Invoke();
         return session;
+    }
+
+    /// <summary>Removes the record of a session that never opened (its VM could not be reached; that refusal is audited).</summary>
+    public async Task AbandonAsync(Task<ConsoleSessionRecord> recording)
+    {
+        ConsoleSessionRecord record;
+        try
+        {
+            record = await recording;
+        }
+        catch (Exception)
+        {
+            return; // nothing was written
+        }
+        await using var db = await contexts.CreateDbContextAsync();
+        await db.ConsoleSessions.Where(s => s.Id == record.Id).ExecuteDeleteAsync();
     }
 
     public async Task EndAsync(LiveConsoleSession session, string reason)
