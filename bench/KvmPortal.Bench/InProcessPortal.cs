@@ -91,8 +91,21 @@ internal sealed class InProcessPortal : IAsyncDisposable
     /// <summary>Where the VM's VNC server listens, as the proxy finds it; websockify gets the same target.</summary>
     public Task<VncEndpoint> LocateVncAsync(VmKey vm) => _app.Services.GetRequiredService<IConsoleLocator>().LocateVncAsync(vm);
 
-    public Task<string> IssueTicketAsync(string userId, VmKey vm) =>
-        _app.Services.GetRequiredService<ConsoleTickets>().IssueAsync(userId, new ConsoleTarget(vm.HostId, vm.Uuid, ConsoleKind.Vnc, ConsoleMode.Full));
+    /// <summary>A ticket issued as the page does, through the gate, for the administrator (outside a circuit, so the actor is given).</summary>
+    public async Task<string> IssueTicketAsync(string userId, VmKey vm)
+    {
+        var services = _app.Services;
+        var gate = new KvmPortal.Web.Access.OperationGate(new SignedIn(new KvmPortal.Web.Access.Actor(userId, AdminUser, "127.0.0.1")),
+            services.GetRequiredService<KvmPortal.Web.Access.IAccessPolicy>(), services.GetRequiredService<KvmPortal.Web.Audit.IAuditLog>(), TimeProvider.System);
+        var tickets = new ConsoleTickets(services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<KvmPortalDbContext>>(), TimeProvider.System,
+            gate, services.GetRequiredService<ConsoleAccess>(), services.GetRequiredService<KvmPortal.Web.Access.AuditTargets>());
+        return await tickets.IssueAsync(userId, new ConsoleTarget(vm.HostId, vm.Uuid, ConsoleKind.Vnc, ConsoleMode.Full));
+    }
+
+    private sealed class SignedIn(KvmPortal.Web.Access.Actor actor) : KvmPortal.Web.Access.ICurrentActor
+    {
+        public Task<KvmPortal.Web.Access.Actor> GetAsync(CancellationToken cancellationToken = default) => Task.FromResult(actor);
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -30,6 +30,7 @@ public static class HypervisorServiceCollectionExtensions
         services.AddSingleton<IVmOperations, VmOperations>();
         services.AddSingleton<IConsoleLocator, ConsoleLocator>();
         services.AddSingleton<ISerialConsoles, SerialConsoles>();
+        services.AddSingleton<Consoles.Screenshots.IVmScreenshots, Consoles.Screenshots.VmScreenshots>();
         services.AddSingleton<IVmProvisioning, VmProvisioner>();
         services.AddSingleton<IVmEditing, VmEditor>();
         services.AddSingleton<Vms.Clone.IVmCloning, Vms.Clone.VmCloner>();

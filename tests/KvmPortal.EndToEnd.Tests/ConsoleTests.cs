@@ -45,6 +45,36 @@ public sealed class ConsoleTests
     }
 
     [Fact]
+    public async Task TheVmPageShowsAThumbnailOfTheRunningScreen()
+    {
+        if (await Virsh.RunAsync("domstate", DemoVm) != "running") await Virsh.RunAsync("start", DemoVm);
+        await using var portal = await RunningPortal.StartAsync();
+        await using var browser = await BrowserSession.StartAsync();
+        var page = browser.Page;
+        try
+        {
+            await DemoVmTests.LogInAsync(page, portal);
+            var detail = await page.Locator($"[data-vm='{DemoVm}'] a").First.GetAttributeAsync("href");
+            await page.GotoAsync(new Uri(new Uri(portal.BaseUrl + "/"), detail).ToString());
+
+            // The script loads the PNG once the thumbnail is on screen: a decoded image of the guest's screen size.
+            await Expect(page.Locator("[data-testid=vm-screenshot]")).ToHaveAttributeAsync("data-has-screen", "true");
+            await page.WaitForFunctionAsync("""
+                () => {
+                    const image = document.querySelector('[data-testid=vm-screenshot] img');
+                    return image && image.complete && image.naturalWidth >= 320 && !image.classList.contains('vm-screenshot-failed');
+                }
+                """, null, new() { Timeout = 30_000 });
+        }
+        catch
+        {
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Path.GetTempPath(), "kvmportal-e2e-thumbnail-failure.png") });
+            Console.WriteLine(portal.Output);
+            throw;
+        }
+    }
+
+    [Fact]
     public async Task TheRegistryShowsAnOpenConsoleAndAnAdministratorCanDisconnectIt()
     {
         if (await Virsh.RunAsync("domstate", DemoVm) != "running") await Virsh.RunAsync("start", DemoVm);

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace KvmPortal.Libvirt.Interop;
 
-/// <summary>virDomainOpenConsole and the stream event calls a non-blocking console stream is driven by.</summary>
+/// <summary>virDomainOpenConsole and the stream event calls a non-blocking console stream is driven by; virDomainScreenshot.</summary>
 internal static unsafe partial class NativeMethods
 {
     // dev_name may be NULL: the domain's first console or serial device
@@ -18,4 +18,8 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport(Library, EntryPoint = "virStreamEventRemoveCallback")]
     internal static partial int virStreamEventRemoveCallback(StreamHandle stream);
+
+    // owned string (caller frees): the MIME type of the image sent over the stream; the string return frees it
+    [LibraryImport(Library, EntryPoint = "virDomainScreenshot", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial string? virDomainScreenshot(DomainHandle domain, StreamHandle stream, uint screen, uint flags);
 }

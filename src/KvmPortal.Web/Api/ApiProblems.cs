@@ -45,9 +45,13 @@ public static class ApiProblems
         _ => null,
     };
 
-    private static IResult FromHypervisor(HypervisorException failure)
-    {
-        var status = failure.Kind switch
+    private static IResult FromHypervisor(HypervisorException failure) =>
+        Results.Problem(title: failure.Kind?.ToString() ?? "Refused", detail: failure.Message, statusCode: StatusOf(failure),
+            extensions: new Dictionary<string, object?> { ["kind"] = failure.Kind?.ToString(), ["libvirtMessage"] = failure.LibvirtMessage });
+
+    /// <summary>The HTTP status that says why a hypervisor operation failed (for the API and the app's own endpoints).</summary>
+    public static int StatusOf(HypervisorException failure) =>
+        failure.Kind switch
         {
             HypervisorErrorKind.VmGone or HypervisorErrorKind.NetworkGone or HypervisorErrorKind.HostUnknown => StatusCodes.Status404NotFound,
             HypervisorErrorKind.InvalidState or HypervisorErrorKind.NetworkExists or HypervisorErrorKind.VolumeInUse
@@ -61,7 +65,4 @@ public static class ApiProblems
             HypervisorErrorKind.AccessDenied => StatusCodes.Status502BadGateway,
             _ => StatusCodes.Status422UnprocessableEntity, // libvirt (or our checks) refused what was asked
         };
-        return Results.Problem(title: failure.Kind?.ToString() ?? "Refused", detail: failure.Message, statusCode: status,
-            extensions: new Dictionary<string, object?> { ["kind"] = failure.Kind?.ToString(), ["libvirtMessage"] = failure.LibvirtMessage });
-    }
 }

@@ -35,6 +35,7 @@ public static class ConsoleProxyEndpoints
         using var _ = admission; // frees the console slot when the connection ends
         var target = admission.Target;
 
+        var recording = ConsoleProxySession.BeginRecording(admission, sessions, inventory, aborted);
         Stream server;
         try
         {
@@ -43,13 +44,14 @@ public static class ConsoleProxyEndpoints
         }
         catch (Exception e) when (e is HypervisorException or RfbHandshakeException or SocketException or IOException or TimeoutException)
         {
+            await sessions.AbandonAsync(recording);
             await gatekeeper.UnreachableAsync(context, admission, e);
             return;
         }
 
         await using (server)
         {
-            await ConsoleProxySession.RunAsync(context, admission, sessions, inventory, logger, async (client, counters, stop) =>
+            await ConsoleProxySession.RunAsync(context, admission, recording, sessions, logger, async (client, counters, stop) =>
             {
                 await RfbHandshake.AcceptClientAsync(client, stop);
                 return await VncRelay.RunAsync(client, server, new RfbClientMessageFilter(target.Mode == ConsoleMode.ViewOnly), counters, stop);
@@ -67,6 +69,7 @@ public static class ConsoleProxyEndpoints
         var target = admission.Target;
         var device = context.Request.Query["device"].ToString() is { Length: > 0 } alias ? alias : null;
 
+        var recording = ConsoleProxySession.BeginRecording(admission, sessions, inventory, context.RequestAborted);
         SerialConsoleViewer console;
         try
         {
@@ -74,13 +77,14 @@ public static class ConsoleProxyEndpoints
         }
         catch (HypervisorException e)
         {
+            await sessions.AbandonAsync(recording);
             await gatekeeper.UnreachableAsync(context, admission, e);
             return;
         }
 
         await using (console)
         {
-            await ConsoleProxySession.RunAsync(context, admission, sessions, inventory, logger,
+            await ConsoleProxySession.RunAsync(context, admission, recording, sessions, logger,
                 (client, counters, stop) => SerialRelay.RunAsync(client, console, target.Mode, counters, stop));
         }
     }

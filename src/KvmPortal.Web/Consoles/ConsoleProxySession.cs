@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using KvmPortal.Hypervisor.Inventory;
 using KvmPortal.Hypervisor.Vms;
 using KvmPortal.Web.Audit;
+using KvmPortal.Web.Data;
 
 namespace KvmPortal.Web.Consoles;
 
@@ -12,17 +13,38 @@ namespace KvmPortal.Web.Consoles;
 /// </summary>
 internal static class ConsoleProxySession
 {
-    /// <summary>Runs <paramref name="relay"/> (client stream, counters, stop token -> why it ended) as a registered session.</summary>
-    public static async Task RunAsync(HttpContext context, ConsoleAdmission admission, ConsoleSessions sessions, IInventory inventory,
-        ILogger logger, Func<Stream, RelayCounters, CancellationToken, Task<string>> relay)
+    /// <summary>
+    /// Starts writing the session's record as soon as the connection is admitted, to run while the proxy reaches the VM;
+    /// <see cref="RunAsync"/> opens it, or the endpoint abandons it when the VM cannot be reached.
+    /// </summary>
+    public static Task<ConsoleSessionRecord> BeginRecording(ConsoleAdmission admission, ConsoleSessions sessions, IInventory inventory,
+        CancellationToken cancellationToken)
     {
-        var (userId, userName, target, _) = admission;
-        var accept = new WebSocketAcceptContext { SubProtocol = context.WebSockets.WebSocketRequestedProtocols.Contains("binary") ? "binary" : null };
-        var socket = await context.WebSockets.AcceptWebSocketAsync(accept);
-        await using var client = WebSocketStream.Create(socket, WebSocketMessageType.Binary, ownsWebSocket: true);
+        var target = admission.Target;
         var vmName = inventory.Current.Vms.TryGetValue(new VmKey(target.HostId, target.DomainUuid), out var info) ? info.Name : target.DomainUuid.ToString();
+        return sessions.RecordAsync(admission.UserId, admission.UserName, target, vmName, cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="relay"/> (client stream, counters, stop token -> why it ended) as a registered session.</summary>
+    public static async Task RunAsync(HttpContext context, ConsoleAdmission admission, Task<ConsoleSessionRecord> recording,
+        ConsoleSessions sessions, ILogger logger, Func<Stream, RelayCounters, CancellationToken, Task<string>> relay)
+    {
+        var (userId, _, target, _) = admission;
+        var accept = new WebSocketAcceptContext { SubProtocol = context.WebSockets.WebSocketRequestedProtocols.Contains("binary") ? "binary" : null };
+        WebSocket socket;
+        try
+        {
+            socket = await context.WebSockets.AcceptWebSocketAsync(accept);
+        }
+        catch (Exception)
+        {
+            await sessions.AbandonAsync(recording);
+            throw;
+        }
+        await using var client = WebSocketStream.Create(socket, WebSocketMessageType.Binary, ownsWebSocket: true);
         var counters = new RelayCounters();
-        var session = await sessions.StartAsync(userId, userName, target, vmName, counters, context.RequestAborted);
+        var session = sessions.Register(await recording, counters, context.RequestAborted);
+        var vmName = session.VmName;
         session.SourceIp = SourceAddress.Of(context);
         logger.LogInformation("{Kind} console of VM {Vm} opened by user {User} ({Mode})", target.Kind, vmName, userId, target.Mode);
         var ended = "connection error";
@@ -36,11 +58,29 @@ internal static class ConsoleProxySession
         }
         finally
         {
-            if (session.DisconnectedByAdministrator)
-                ended = "disconnected by an administrator";
+            if (session.StoppedBecause is { } reason)
+            {
+                ended = reason;
+                await TellClientAsync(socket, reason);
+            }
             logger.LogInformation("{Kind} console of VM {Vm} for user {User} ended: {Reason}; {ToClient} bytes to the browser, {ToServer} to the VM",
                 target.Kind, vmName, userId, ended, counters.ToClient, counters.ToServer);
             await sessions.EndAsync(session, ended);
+        }
+    }
+
+    /// <summary>Closes the WebSocket saying why the dashboard ended the session (the close reason holds at most 123 bytes).</summary>
+    private static async Task TellClientAsync(WebSocket socket, string reason)
+    {
+        if (socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived)) return;
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        try
+        {
+            await socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, reason.Length > 100 ? reason[..100] : reason, patience.Token);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The browser is gone already; the session ends all the same.
         }
     }
 }

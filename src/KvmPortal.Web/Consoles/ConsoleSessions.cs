@@ -32,8 +32,8 @@ public sealed class LiveConsoleSession(ConsoleSessionRecord record, RelayCounter
     /// <summary>The client's address, for the audit log.</summary>
     public string? SourceIp { get; set; }
 
-    /// <summary>True once an administrator ended the session (rather than the browser or the VM).</summary>
-    public bool DisconnectedByAdministrator { get; internal set; }
+    /// <summary>Why the dashboard ended the session (an administrator, another user's take-over); null when a side closed it.</summary>
+    public string? StoppedBecause { get; internal set; }
 }
 
 /// <summary>
@@ -47,6 +47,7 @@ public sealed class ConsoleSessions(IDbContextFactory<KvmPortalDbContext> contex
     private readonly ConcurrentDictionary<Guid, LiveConsoleSession> _open = new();
     private readonly Dictionary<string, int> _slotsTaken = [];
     private readonly Lock _slotGate = new();
+    private readonly ConcurrentDictionary<(string UserId, Guid HostId, Guid DomainUuid), string> _takenOver = new();
 
     /// <summary>Raised when a session opens or ends.</summary>
     public event Action? Changed;
@@ -88,7 +89,16 @@ public sealed class ConsoleSessions(IDbContextFactory<KvmPortalDbContext> contex
     }
 
     public async Task<LiveConsoleSession> StartAsync(string userId, string userName, ConsoleTarget target, string vmName,
-        RelayCounters counters, CancellationToken cancellationToken)
+        RelayCounters counters, CancellationToken cancellationToken) =>
+        Register(await RecordAsync(userId, userName, target, vmName, cancellationToken), counters, cancellationToken);
+
+    /// <summary>
+    /// Writes the session's start to PostgreSQL. The proxies start this as soon as a connection is admitted and let it
+    /// run while they reach the VM, then <see cref="Register"/> it (or <see cref="AbandonAsync"/> it when the VM cannot be
+    /// reached), so the write adds nothing to a console's set-up time.
+    /// </summary>
+    public async Task<ConsoleSessionRecord> RecordAsync(string userId, string userName, ConsoleTarget target, string vmName,
+        CancellationToken cancellationToken)
     {
         var record = new ConsoleSessionRecord
         {
@@ -102,15 +112,36 @@ public sealed class ConsoleSessions(IDbContextFactory<KvmPortalDbContext> contex
             Mode = target.Mode,
             StartedAt = clock.GetUtcNow(),
         };
-        await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
-        {
-            db.ConsoleSessions.Add(record);
-            await db.SaveChangesAsync(cancellationToken);
-        }
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        db.ConsoleSessions.Add(record);
+        await db.SaveChangesAsync(cancellationToken);
+        return record;
+    }
+
+    /// <summary>Registers a recorded session as open: the registry shows it and an administrator can end it.</summary>
+    public LiveConsoleSession Register(ConsoleSessionRecord record, RelayCounters counters, CancellationToken cancellationToken)
+    {
         var session = new LiveConsoleSession(record, counters, CancellationTokenSource.CreateLinkedTokenSource(cancellationToken));
+        _takenOver.TryRemove((record.UserId, record.HostId, record.DomainUuid), out _);
         _open[record.Id] = session;
         Changed?.Invoke();
         return session;
+    }
+
+    /// <summary>Removes the record of a session that never opened (its VM could not be reached; that refusal is audited).</summary>
+    public async Task AbandonAsync(Task<ConsoleSessionRecord> recording)
+    {
+        ConsoleSessionRecord record;
+        try
+        {
+            record = await recording;
+        }
+        catch (Exception)
+        {
+            return; // nothing was written
+        }
+        await using var db = await contexts.CreateDbContextAsync();
+        await db.ConsoleSessions.Where(s => s.Id == record.Id).ExecuteDeleteAsync();
     }
 
     public async Task EndAsync(LiveConsoleSession session, string reason)
@@ -138,12 +169,32 @@ public sealed class ConsoleSessions(IDbContextFactory<KvmPortalDbContext> contex
     }
 
     /// <summary>Ends an open session on this instance; false when it is not (or no longer) open here.</summary>
-    public bool Disconnect(Guid sessionId)
+    public bool Disconnect(Guid sessionId) => Stop(sessionId, "disconnected by an administrator");
+
+    /// <summary>Other users' full-mode sessions of this console: the ones a take-over would end.</summary>
+    public IReadOnlyList<LiveConsoleSession> HeldByOthers(string userId, Guid hostId, Guid domainUuid, ConsoleKind kind) =>
+        _open.Values
+            .Where(s => s.UserId != userId && s.HostId == hostId && s.DomainUuid == domainUuid && s.Kind == kind && s.Mode == ConsoleMode.Full)
+            .OrderBy(s => s.StartedAt).ToList();
+
+    /// <summary>Ends the session because <paramref name="byUserName"/> took the console over; its user's page learns it from <see cref="TakenOverBy"/>.</summary>
+    public bool TakeOver(Guid sessionId, string byUserName)
+    {
+        if (!_open.TryGetValue(sessionId, out var session)) return false;
+        _takenOver[(session.UserId, session.HostId, session.DomainUuid)] = byUserName;
+        return Stop(sessionId, $"taken over by {byUserName}");
+    }
+
+    /// <summary>Who took over the user's last console of this VM, if someone did since the user last opened it here.</summary>
+    public string? TakenOverBy(string userId, Guid hostId, Guid domainUuid) =>
+        _takenOver.GetValueOrDefault((userId, hostId, domainUuid));
+
+    private bool Stop(Guid sessionId, string reason)
     {
         if (!_open.TryGetValue(sessionId, out var session)) return false;
         try
         {
-            session.DisconnectedByAdministrator = true;
+            session.StoppedBecause = reason;
             session.Disconnect.Cancel();
         }
         catch (ObjectDisposedException)

@@ -75,15 +75,17 @@ public sealed class ConsoleTickets(
         var now = clock.GetUtcNow();
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
 
-        // The conditional update is the gate: of two instances redeeming at once, exactly one changes the row.
-        var redeemed = await db.ConsoleTickets
-            .Where(t => t.TokenHash == hash && t.UserId == userId && t.RedeemedAt == null && t.ExpiresAt > now)
-            .ExecuteUpdateAsync(s => s.SetProperty(t => t.RedeemedAt, now), cancellationToken);
+        // The conditional update is the gate: of two instances redeeming at once, exactly one changes the row. It returns
+        // the ticket too, so a good ticket costs one round trip (this is on every console's set-up path).
+        var redeemed = await db.ConsoleTickets.FromSql($"""
+            UPDATE "ConsoleTickets" SET "RedeemedAt" = {now}
+            WHERE "TokenHash" = {hash} AND "UserId" = {userId} AND "RedeemedAt" IS NULL AND "ExpiresAt" > {now}
+            RETURNING *
+            """).AsNoTracking().ToListAsync(cancellationToken);
+        if (redeemed is [var good])
+            return new TicketRedemption(new ConsoleTarget(good.HostId, good.DomainUuid, good.Kind, good.Mode), null);
 
         var ticket = await db.ConsoleTickets.AsNoTracking().SingleOrDefaultAsync(t => t.TokenHash == hash, cancellationToken);
-        if (redeemed == 1 && ticket is not null)
-            return new TicketRedemption(new ConsoleTarget(ticket.HostId, ticket.DomainUuid, ticket.Kind, ticket.Mode), null);
-
         var refusal = ticket switch
         {
             null => TicketRefusal.Unknown,

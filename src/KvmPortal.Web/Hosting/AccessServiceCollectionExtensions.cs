@@ -60,6 +60,7 @@ public static class AccessServiceCollectionExtensions
         Decorate<IStorageOperations, GatedStorageOperations>(services);
         Decorate<IStorageQueries, GatedStorageQueries>(services);
         Decorate<ISnapshotOperations, GatedSnapshotOperations>(services);
+        Decorate<KvmPortal.Hypervisor.Consoles.Screenshots.IVmScreenshots, GatedVmScreenshots>(services);
         services.AddScoped<IHostDirectory, GatedHostDirectory>();
 
         services.AddHostedService<AdministratorGrantBootstrap>();

@@ -16,6 +16,7 @@ public static class ConsoleServiceCollectionExtensions
         services.AddScoped<SerialDeviceList>();
         services.AddSingleton<ConsoleHistory>();
         services.AddScoped<ConsoleSessionAdministration>();
+        services.AddScoped<ConsoleTakeOver>();
         services.AddOptions<ConsoleOptions>().BindConfiguration("Consoles").ValidateDataAnnotations().ValidateOnStart();
         return services;
     }

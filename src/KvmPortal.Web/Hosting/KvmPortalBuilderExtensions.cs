@@ -65,6 +65,7 @@ public static class KvmPortalBuilderExtensions
         app.MapAccountEndpoints();
         app.MapOidcSignIn();
         app.MapConsoleProxy();
+        app.MapScreenshotEndpoints();
         app.MapStorageEndpoints();
         app.MapKvmPortalApi();
         app.MapAuditExport();

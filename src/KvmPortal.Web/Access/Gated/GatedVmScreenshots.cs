@@ -1,0 +1,14 @@
+using KvmPortal.Hypervisor.Consoles.Screenshots;
+using KvmPortal.Hypervisor.Vms;
+
+namespace KvmPortal.Web.Access.Gated;
+
+/// <summary><see cref="IVmScreenshots"/> behind the permission to view the VM (a read: not audited).</summary>
+internal sealed class GatedVmScreenshots(IVmScreenshots inner, OperationGate gate) : IVmScreenshots
+{
+    public async Task<VmScreenshot> CaptureAsync(VmKey vm, CancellationToken cancellationToken = default)
+    {
+        await gate.DemandAsync(PortalAction.ViewVm, AccessTarget.Of(vm), cancellationToken);
+        return await inner.CaptureAsync(vm, cancellationToken);
+    }
+}
