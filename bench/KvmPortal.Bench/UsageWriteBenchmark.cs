@@ -70,8 +70,8 @@ public static class UsageWriteBenchmark
         for (var i = 0; i < intervals + 2; i++)
         {
             var at = start.AddSeconds(10 * i);
-            var ourInterval = ourDeltas.Next(Sample(ourHost, at, i, vmIds), _ => null);
-            var naiveInterval = naiveDeltas.Next(Sample(naiveHost, at, i, naiveVmIds), _ => null);
+            var ourInterval = MeasureAndRemember(ourDeltas, Sample(ourHost, at, i, vmIds));
+            var naiveInterval = MeasureAndRemember(naiveDeltas, Sample(naiveHost, at, i, naiveVmIds));
 
             var clock = Stopwatch.StartNew();
             await session.WriteAsync(ourInterval, default);
@@ -114,6 +114,13 @@ public static class UsageWriteBenchmark
                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                 """, h.HostId, h.SampledAt, h.IntervalSeconds, h.Cpus, h.CpuBusyNs, h.CpuTotalNs, h.MemoryTotalKib, h.MemoryUsedKib);
         await transaction.CommitAsync();
+    }
+
+    private static UsageInterval MeasureAndRemember(UsageDeltas deltas, HostUsageSample sample)
+    {
+        var interval = deltas.Measure(sample, _ => null);
+        deltas.Remember(sample);
+        return interval;
     }
 
     private static HostUsageSample Sample(Guid host, DateTimeOffset at, int round, Guid[] vmIds)
