@@ -85,6 +85,19 @@ internal sealed class InProcessPortal : IAsyncDisposable
         return (user.Id, $"{cookie.Cookie.Name}={value}");
     }
 
+    /// <summary>A service scope acting as the signed-in administrator, as a circuit of theirs would (audited, checked operations).</summary>
+    public async Task<AsyncServiceScope> AdministratorScopeAsync()
+    {
+        var scope = _app.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<KvmPortalUser>>();
+        var user = await users.FindByNameAsync(AdminUser) ?? throw new InvalidOperationException("the administrator was not seeded");
+        var principal = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<KvmPortalUser>>().CreateAsync(user);
+        ((Microsoft.AspNetCore.Components.Authorization.IHostEnvironmentAuthenticationStateProvider)scope.ServiceProvider
+            .GetRequiredService<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider>())
+            .SetAuthenticationState(Task.FromResult(new Microsoft.AspNetCore.Components.Authorization.AuthenticationState(principal)));
+        return scope;
+    }
+
     /// <summary>Waits until the inventory shows <paramref name="vmName"/> running on qemu:///system.</summary>
     public async Task<VmKey> FindRunningVmAsync(string vmName)
     {

@@ -43,7 +43,8 @@ public static class CircuitsBenchmark
         await Task.Delay(TimeSpan.FromSeconds(3)); // let the first renders and interop settle
         var after = MemoryNow();
 
-        var operations = portal.Services.GetRequiredService<IVmOperations>();
+        await using var administrator = await portal.AdministratorScopeAsync();
+        var operations = administrator.ServiceProvider.GetRequiredService<IVmOperations>();
         var inventoryMs = new List<double>();
         var circuitMs = new List<double>();
         for (var change = 0; change < changes; change++)
