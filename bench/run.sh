@@ -6,6 +6,8 @@
 #     (the VNC console proxy vs websockify on the demo VM's VNC server; starts PostgreSQL and the demo VM)
 #   bench/run.sh usage-write [--vms 1000] [--intervals 30]
 #     (the usage recorder's batched write of one interval vs one INSERT per row; starts PostgreSQL)
+#   bench/run.sh circuits [--hosts 50] [--vms 100] [--circuits 200] [--changes 20] [--renders 5]
+#     (200 headless Blazor circuits on /vms: change latency and memory per circuit; first render in Chromium; starts PostgreSQL)
 #   bench/run.sh usage-queries [--vms 1000] [--days 30] [--team-vms 200] [--runs 7] [--keep]
 #     (month chart and team report vs the same figures summed from 5-minute buckets; starts PostgreSQL)
 # Starts libvirtd when it is not running (the real qemu:///system host takes part).
@@ -24,7 +26,7 @@ if [[ "${1:-}" == console ]]; then
     ensure_postgres
     ensure_demo_vm
 fi
-if [[ "${1:-}" == usage-write || "${1:-}" == usage-queries ]]; then
+if [[ "${1:-}" == usage-write || "${1:-}" == usage-queries || "${1:-}" == circuits ]]; then
     source "$ROOT/deploy/lib/postgres.sh"
     ensure_postgres
 fi

@@ -29,37 +29,47 @@ internal sealed class InProcessPortal : IAsyncDisposable
     private readonly string _server;
     private readonly string _database;
 
-    private InProcessPortal(WebApplication app, string baseUrl, string server, string database)
+    private InProcessPortal(WebApplication app, string baseUrl, string server, string database, string adminPassword)
     {
         _app = app;
         BaseUrl = baseUrl;
+        AdminPassword = adminPassword;
         _server = server;
         _database = database;
     }
 
     public string BaseUrl { get; }
 
-    public static async Task<InProcessPortal> StartAsync(string serverConnectionString)
+    public string AdminUserName => AdminUser;
+
+    public string AdminPassword { get; }
+
+    /// <summary>The app's own services (its inventory, its libvirt connections).</summary>
+    public IServiceProvider Services => _app.Services;
+
+    /// <param name="simulatedHosts">Host URIs added next to qemu:///system as default hosts.</param>
+    public static async Task<InProcessPortal> StartAsync(string serverConnectionString, IEnumerable<string>? simulatedHosts = null)
     {
         var database = "kvmportal_bench_" + Guid.NewGuid().ToString("N")[..12];
         await ExecuteAsync(serverConnectionString, $"CREATE DATABASE \"{database}\"");
         var baseUrl = $"http://127.0.0.1:{FreePort()}";
+        var adminPassword = "Bench-" + Guid.NewGuid().ToString("N");
+        var hosts = (simulatedHosts ?? []).Prepend("qemu:///system").Select((uri, i) => KeyValuePair.Create($"KvmPortal:DefaultHosts:{i}", (string?)uri));
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ApplicationName = "KvmPortal.Web", EnvironmentName = "Production" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             [KvmPortalBuilderExtensions.UrlsVariable] = baseUrl,
             ["ConnectionStrings:KvmPortal"] = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = database }.ConnectionString,
-            [KvmPortal.Web.Hosting.OptionsServiceCollectionExtensions.AdminPasswordVariable] = "Bench-" + Guid.NewGuid().ToString("N"),
-            ["KvmPortal:DefaultHosts:0"] = "qemu:///system",
+            [KvmPortal.Web.Hosting.OptionsServiceCollectionExtensions.AdminPasswordVariable] = adminPassword,
             ["Consoles:MaxSessionsPerUser"] = "100",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:KvmPortal.Web.Consoles"] = "Information",
-        });
+        }.Concat(hosts));
         builder.AddKvmPortal();
         var app = builder.Build();
         app.UseKvmPortal();
         await app.StartAsync();
-        return new InProcessPortal(app, baseUrl, serverConnectionString, database);
+        return new InProcessPortal(app, baseUrl, serverConnectionString, database, adminPassword);
     }
 
     /// <summary>The administrator's authentication cookie, sealed the way a login would.</summary>
@@ -73,6 +83,19 @@ internal sealed class InProcessPortal : IAsyncDisposable
         var cookie = _app.Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(IdentityConstants.ApplicationScheme);
         var value = cookie.TicketDataFormat.Protect(new AuthenticationTicket(principal, IdentityConstants.ApplicationScheme));
         return (user.Id, $"{cookie.Cookie.Name}={value}");
+    }
+
+    /// <summary>A service scope acting as the signed-in administrator, as a circuit of theirs would (audited, checked operations).</summary>
+    public async Task<AsyncServiceScope> AdministratorScopeAsync()
+    {
+        var scope = _app.Services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<KvmPortalUser>>();
+        var user = await users.FindByNameAsync(AdminUser) ?? throw new InvalidOperationException("the administrator was not seeded");
+        var principal = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<KvmPortalUser>>().CreateAsync(user);
+        ((Microsoft.AspNetCore.Components.Authorization.IHostEnvironmentAuthenticationStateProvider)scope.ServiceProvider
+            .GetRequiredService<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider>())
+            .SetAuthenticationState(Task.FromResult(new Microsoft.AspNetCore.Components.Authorization.AuthenticationState(principal)));
+        return scope;
     }
 
     /// <summary>Waits until the inventory shows <paramref name="vmName"/> running on qemu:///system.</summary>

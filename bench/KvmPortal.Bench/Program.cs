@@ -1,4 +1,5 @@
 using KvmPortal.Bench;
+using KvmPortal.Bench.Circuits;
 
 // Benchmarks of KvmPortal, each side by side with a peer in the same run and reported as a ratio.
 return args switch
@@ -8,6 +9,7 @@ return args switch
     ["console", ..] => await ConsoleBenchmark.RunAsync(args[1..]),
     ["usage-write", ..] => await UsageWriteBenchmark.RunAsync(args[1..]),
     ["usage-queries", ..] => await UsageQueriesBenchmark.RunAsync(args[1..]),
+    ["circuits", ..] => await CircuitsBenchmark.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -18,5 +20,6 @@ static int Usage()
     Console.Error.WriteLine("       bench/run.sh console [--runs 3] [--frames 60] [--round-trips 500] [--connects 20]");
     Console.Error.WriteLine("       bench/run.sh usage-write [--vms 1000] [--intervals 30]");
     Console.Error.WriteLine("       bench/run.sh usage-queries [--vms 1000] [--days 30] [--team-vms 200] [--runs 7] [--keep]");
+    Console.Error.WriteLine("       bench/run.sh circuits [--hosts 50] [--vms 100] [--circuits 200] [--changes 20] [--renders 5]");
     return 2;
 }

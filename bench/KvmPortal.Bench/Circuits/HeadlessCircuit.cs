@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KvmPortal.Bench.Circuits;
+
+/// <summary>
+/// One browser tab on a Blazor Server page without the browser: GETs the prerendered page, connects to /_blazor
+/// with the sign-in cookie and does what blazor.web.js does for an interactive server root (StartCircuit,
+/// UpdateRootComponents with the page's markers, acknowledges every render batch, answers JS interop calls with
+/// success and no value). It applies no DOM; it can wait for the next render batch that contains some text.
+/// </summary>
+internal sealed class HeadlessCircuit : IAsyncDisposable
+{
+    private readonly HubConnection _connection;
+    private readonly TaskCompletionSource _rootsAttached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _firstBatch = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Watch? _watch;
+
+    private HeadlessCircuit(HubConnection connection)
+    {
+        _connection = connection;
+        _connection.On<long, byte[]>("JS.RenderBatch", OnRenderBatchAsync);
+        _connection.On<long, string, string, int, long>("JS.BeginInvokeJS", OnBeginInvokeJsAsync);
+        _connection.On<long>("JS.EndUpdateRootComponents", _ => _rootsAttached.TrySetResult());
+        _connection.On<string>("JS.Error", error => Fail(new InvalidOperationException("The circuit reported: " + error)));
+        _connection.Closed += error =>
+        {
+            Fail(new InvalidOperationException("The circuit's connection closed.", error));
+            return Task.CompletedTask;
+        };
+    }
+
+    public long RenderBatches { get; private set; }
+
+    public static async Task<HeadlessCircuit> OpenAsync(HttpClient browser, string baseUrl, string path, string cookie, CancellationToken cancellationToken)
+    {
+        var page = PrerenderedPage.Parse(await browser.GetStringAsync(path, cancellationToken));
+        var builder = new HubConnectionBuilder()
+            .WithUrl(baseUrl + "/_blazor", HttpTransportType.WebSockets, options =>
+            {
+                options.SkipNegotiation = true;
+                options.Headers["Cookie"] = cookie;
+            });
+        builder.Services.AddSingleton<IHubProtocol, BlazorPackProtocol>();
+        var circuit = new HeadlessCircuit(builder.Build());
+        await circuit._connection.StartAsync(cancellationToken);
+        var secret = await circuit._connection.InvokeAsync<string?>("StartCircuit", baseUrl + "/", baseUrl + path, "[]", page.ApplicationState, cancellationToken);
+        if (string.IsNullOrEmpty(secret))
+            throw new InvalidOperationException("The server refused to start the circuit.");
+        await circuit._connection.SendAsync("UpdateRootComponents", page.AddOperations(batchId: 1), page.ApplicationState, cancellationToken);
+        await Task.WhenAll(circuit._rootsAttached.Task, circuit._firstBatch.Task).WaitAsync(cancellationToken);
+        return circuit;
+    }
+
+    /// <summary>Completes with <see cref="Stopwatch.GetTimestamp"/> at the first render batch from now on that contains <paramref name="text"/>.</summary>
+    public Task<long> NextBatchContaining(byte[] text)
+    {
+        var watch = new Watch(text);
+        Volatile.Write(ref _watch, watch);
+        return watch.Seen.Task;
+    }
+
+    private async Task OnRenderBatchAsync(long batchId, byte[] batch)
+    {
+        var received = Stopwatch.GetTimestamp();
+        RenderBatches++;
+        if (Volatile.Read(ref _watch) is { } watch && batch.AsSpan().IndexOf(watch.Text) >= 0)
+            watch.Seen.TrySetResult(received);
+        await _connection.SendAsync("OnRenderCompleted", batchId, null);
+        _firstBatch.TrySetResult();
+    }
+
+    private async Task OnBeginInvokeJsAsync(long asyncHandle, string identifier, string argsJson, int resultType, long targetInstanceId)
+    {
+        // Handle 0 is fire and forget; otherwise the server awaits [handle, succeeded, result].
+        if (asyncHandle != 0)
+            await _connection.SendAsync("EndInvokeJSFromDotNet", asyncHandle, true, $"[{asyncHandle},true,null]");
+    }
+
+    private void Fail(Exception error)
+    {
+        _rootsAttached.TrySetException(error);
+        _firstBatch.TrySetException(error);
+        Volatile.Read(ref _watch)?.Seen.TrySetException(error);
+    }
+
+    public ValueTask DisposeAsync() => _connection.DisposeAsync();
+
+    private sealed record Watch(byte[] Text)
+    {
+        public TaskCompletionSource<long> Seen { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
