@@ -68,7 +68,4 @@ public sealed unsafe partial class Domain
             NativeMethods.virTypedParamsFree(parameters, count);
         }
     }
-
-    /// <summary>Aborts the domain's current job (a migration, a save...); fails when there is none.</summary>
-    public void AbortJob() => Check(NativeMethods.virDomainAbortJob(_handle));
 }

@@ -15,13 +15,3 @@ public enum MigrateFlags : uint
     AbortOnError = 1 << 12,
 }
 
-/// <summary>virDomainJobType.</summary>
-public enum DomainJobType
-{
-    None = 0,
-    Bounded = 1,
-    Unbounded = 2,
-    Completed = 3,
-    Failed = 4,
-    Cancelled = 5,
-}

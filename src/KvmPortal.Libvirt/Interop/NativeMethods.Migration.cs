@@ -15,7 +15,4 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport(Library, EntryPoint = "virTypedParamsFree")]
     internal static partial void virTypedParamsFree(VirTypedParameter* parameters, int nparams);
-
-    [LibraryImport(Library, EntryPoint = "virDomainAbortJob")]
-    internal static partial int virDomainAbortJob(DomainHandle domain);
 }
