@@ -7,8 +7,8 @@ namespace KvmPortal.Web.Access;
 /// owning team: a team grant covers its team's VMs, a global grant covers every VM, owned or not. Unowned VMs are
 /// covered by global grants only. Creating for a team is covered by that team's grants.</item>
 /// <item>Administrator may do everything; a team Administrator may do every VM action on the team's VMs.</item>
-/// <item>Operator: view, create, edit, control, reboot, snapshot, migrate (to any online host of the dashboard),
-/// console (full or view-only) and usage. Not delete.</item>
+/// <item>Operator: view, create, edit, control, reboot, snapshot, console (full or view-only) and usage. Not delete
+/// or migrate (migration picks hosts, which are the administrators').</item>
 /// <item>Help desk: view and the console (view-only when the grant says so); reboot when the grant allows it.</item>
 /// <item>Viewer: view and usage.</item>
 /// <item>Host list: every role (VMs are shown with their host). Storage and network lists: Administrators and
@@ -35,8 +35,7 @@ public static class AccessRules
     {
         PortalRole.Administrator => true,
         PortalRole.Operator => action is PortalAction.ViewVm or PortalAction.CreateVm or PortalAction.EditVm
-            or PortalAction.ControlVm or PortalAction.RebootVm or PortalAction.SnapshotVm or PortalAction.MigrateVm
-            or PortalAction.OpenConsole
+            or PortalAction.ControlVm or PortalAction.RebootVm or PortalAction.SnapshotVm or PortalAction.OpenConsole
             or PortalAction.OpenConsoleViewOnly or PortalAction.ViewUsage
             or PortalAction.ViewHosts or PortalAction.ViewStorage or PortalAction.ViewNetworks,
         PortalRole.HelpDesk => action switch

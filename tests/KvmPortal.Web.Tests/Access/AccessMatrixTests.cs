@@ -39,7 +39,7 @@ public sealed class AccessMatrixTests(KvmPortalAppFixture app) : IClassFixture<K
         [Profile.Operator] =
         [
             PortalAction.ViewVm, PortalAction.CreateVm, PortalAction.EditVm, PortalAction.ControlVm, PortalAction.RebootVm,
-            PortalAction.SnapshotVm, PortalAction.MigrateVm, PortalAction.OpenConsole, PortalAction.OpenConsoleViewOnly,
+            PortalAction.SnapshotVm, PortalAction.OpenConsole, PortalAction.OpenConsoleViewOnly,
             PortalAction.ViewUsage, PortalAction.ViewHosts, PortalAction.ViewStorage, PortalAction.ViewNetworks,
         ],
         [Profile.HelpDeskFullMayReboot] =
