@@ -143,6 +143,13 @@ public sealed class SnapshotOperationsTests
         Assert.Equal("running", live.State);
 
         using (var libvirtDomain = domain.Lookup()) libvirtDomain.Destroy();
+        // A template is not started, not even by reverting "as saved" to a snapshot of it running.
+        await hypervisor.Templates.SetTemplateAsync(vm, true);
+        var template = await Assert.ThrowsAsync<HypervisorException>(() => ops.RevertAsync(vm, "live", RevertStart.AsSaved));
+        Assert.Equal(HypervisorErrorKind.VmIsTemplate, template.Kind);
+        using (var libvirtDomain = domain.Lookup()) Assert.False(libvirtDomain.IsActive);
+        await hypervisor.Templates.SetTemplateAsync(vm, false);
+
         await ops.RevertAsync(vm, "live", RevertStart.Paused);
         using (var libvirtDomain = domain.Lookup()) Assert.Equal(DomainState.Paused, libvirtDomain.GetState().State);
     }

@@ -46,8 +46,9 @@ internal sealed class SnapshotOperations(HostManager hosts, IInventory inventory
     public Task RevertAsync(VmKey vm, string name, RevertStart start, CancellationToken cancellationToken = default) =>
         RunAsync(vm, "Revert", (_, domain) =>
         {
-            if (start != RevertStart.AsSaved) Vms.Templates.VmTemplateTag.RefuseStart(domain);
             using var snapshot = domain.LookupSnapshotByName(name);
+            if (start != RevertStart.AsSaved || SnapshotXml.Read(snapshot.GetXmlDescription(), false) is { IncludesMemory: true, State: "running" or "paused" })
+                Vms.Templates.VmTemplateTag.RefuseStart(domain); // the VM would run after the revert
             snapshot.Revert(start switch
             {
                 RevertStart.Running => SnapshotRevertFlags.Running,
