@@ -62,6 +62,8 @@ public sealed class MigrateVmDialogTests : BunitHarness
         migration.Report(new MigrationProgress(MigrationPhase.Transferring, 64UL << 20, 64UL << 20, 128UL << 20));
         Dialogs.WaitForAssertion(() => Assert.Contains("Sent 64.0 MiB of 128.0 MiB, 64.0 MiB to go", Dialogs.Find("[data-testid=migrate-progress]").TextContent));
         Assert.Contains("50", Dialogs.Find(".mud-progress-linear").OuterHtml);
+        migration.Report(new MigrationProgress(MigrationPhase.Transferring, 96UL << 20, 32UL << 20, 128UL << 20, ExpectedDowntimeMs: 300));
+        Dialogs.WaitForAssertion(() => Assert.Contains("(expected downtime 300 ms)", Dialogs.Find("[data-testid=migrate-progress]").TextContent));
 
         Dialogs.Find("[data-testid=migrate-cancel]").Click();
 

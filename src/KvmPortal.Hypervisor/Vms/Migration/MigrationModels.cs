@@ -28,9 +28,11 @@ public enum MigrationPhase { Checking, Transferring, Done }
 
 /// <summary>
 /// How far a migration is, from libvirt's job statistics: bytes sent, still to send and the total (which grows
-/// while the guest dirties memory). Offline migrations send no data and report only their phases.
+/// while the guest dirties memory), and the downtime libvirt expects when it switches over (null until it says).
+/// Offline migrations send no data and report only their phases.
 /// </summary>
-public readonly record struct MigrationProgress(MigrationPhase Phase, ulong ProcessedBytes = 0, ulong RemainingBytes = 0, ulong TotalBytes = 0)
+public readonly record struct MigrationProgress(MigrationPhase Phase, ulong ProcessedBytes = 0, ulong RemainingBytes = 0, ulong TotalBytes = 0,
+    ulong? ExpectedDowntimeMs = null)
 {
     /// <summary>0..1 for the progress bar; null while the total is unknown.</summary>
     public double? Fraction => Phase == MigrationPhase.Done ? 1 : TotalBytes == 0 ? null : Math.Min(1, (double)ProcessedBytes / TotalBytes);

@@ -126,7 +126,7 @@ internal sealed class VmMigrator(HostManager hosts, IInventory inventory) : IVmM
             }, CancellationToken.None);
             if (stats.Type is not (DomainJobType.Bounded or DomainJobType.Unbounded)) return null;
             return new MigrationProgress(MigrationPhase.Transferring,
-                stats.Get("data_processed") ?? 0, stats.Get("data_remaining") ?? 0, stats.Get("data_total") ?? 0);
+                stats.Get("data_processed") ?? 0, stats.Get("data_remaining") ?? 0, stats.Get("data_total") ?? 0, stats.Get("downtime"));
         }
         catch (Exception e) when (e is LibvirtException or HypervisorException or ObjectDisposedException)
         {
