@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
-using Npgsql;
 using static Microsoft.Playwright.Assertions;
 
 namespace KvmPortal.EndToEnd.Tests;
@@ -19,7 +18,7 @@ public sealed class AccountTests
         var blocked = CollectPolicyViolations(page);
         var userName = "e2e-" + Guid.NewGuid().ToString("N")[..8];
         const string newPassword = "Brand-New-Passw0rd!";
-        await CreateUserAsync(portal, userName);
+        await PortalUsers.CreateAsync(portal, userName);
         try
         {
             await page.GotoAsync(portal.BaseUrl + "/");
@@ -78,27 +77,5 @@ public sealed class AccountTests
                 lock (blocked) blocked.Add(message.Text);
         };
         return blocked;
-    }
-
-    /// <summary>
-    /// A new user with the administrator's password and none of its roles: a copy of the administrator's row, so the
-    /// test needs no knowledge of the user table's columns (there is no user administration page to use yet).
-    /// </summary>
-    private static async Task CreateUserAsync(RunningPortal portal, string userName)
-    {
-        await using var connection = new NpgsqlConnection(portal.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(
-            """
-            CREATE TEMP TABLE fresh_user AS SELECT * FROM "AspNetUsers" WHERE "NormalizedUserName" = 'ADMIN';
-            UPDATE fresh_user SET "Id" = @id, "UserName" = @name, "NormalizedUserName" = upper(@name),
-                "SecurityStamp" = @stamp, "ConcurrencyStamp" = @concurrency;
-            INSERT INTO "AspNetUsers" SELECT * FROM fresh_user;
-            """, connection);
-        command.Parameters.AddWithValue("id", Guid.NewGuid().ToString());
-        command.Parameters.AddWithValue("name", userName);
-        command.Parameters.AddWithValue("stamp", Guid.NewGuid().ToString("N").ToUpperInvariant());
-        command.Parameters.AddWithValue("concurrency", Guid.NewGuid().ToString());
-        Assert.True(await command.ExecuteNonQueryAsync() > 0, "no administrator row to copy");
     }
 }

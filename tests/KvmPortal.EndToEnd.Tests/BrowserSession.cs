@@ -8,14 +8,20 @@ public sealed class BrowserSession : IAsyncDisposable
     private readonly IPlaywright _playwright;
     private readonly IBrowser _browser;
 
-    private BrowserSession(IPlaywright playwright, IBrowser browser, IPage page)
+    private readonly BrowserNewContextOptions _contextOptions;
+
+    private BrowserSession(IPlaywright playwright, IBrowser browser, BrowserNewContextOptions contextOptions, IPage page)
     {
         _playwright = playwright;
         _browser = browser;
+        _contextOptions = contextOptions;
         Page = page;
     }
 
     public IPage Page { get; }
+
+    /// <summary>A page in a context of its own (its own cookies): another user in the same browser.</summary>
+    public async Task<IPage> NewUserPageAsync() => await (await _browser.NewContextAsync(_contextOptions)).NewPageAsync();
 
     public static async Task<BrowserSession> StartAsync(string? locale = null)
     {
@@ -30,12 +36,13 @@ public sealed class BrowserSession : IAsyncDisposable
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--no-first-run"],
         });
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions
+        var contextOptions = new BrowserNewContextOptions
         {
             Locale = locale ?? "en-US",
             ViewportSize = new ViewportSize { Width = 1400, Height = 900 },
-        });
-        return new BrowserSession(playwright, browser, await context.NewPageAsync());
+        };
+        var context = await browser.NewContextAsync(contextOptions);
+        return new BrowserSession(playwright, browser, contextOptions, await context.NewPageAsync());
     }
 
     public async ValueTask DisposeAsync()
@@ -55,13 +62,19 @@ public static class PageExtensions
         page.Locator("[data-testid=circuit][data-interactive=true]")
             .WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
 
+    /// <summary>The address of the page of the VM called <paramref name="name"/>, read from the VM list the page shows.</summary>
+    public static async Task<string> VmPageUrlAsync(this IPage page, RunningPortal portal, string name)
+    {
+        var link = page.Locator($"[data-vm='{name}'] [data-testid=vm-name]");
+        await Microsoft.Playwright.Assertions.Expect(link).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        return portal.BaseUrl + "/" + (await link.GetAttributeAsync("href"))!.TrimStart('/');
+    }
+
     /// <summary>Goes from the VM list to the page of the VM called <paramref name="name"/>, ready for clicks.</summary>
     public static async Task OpenVmPageAsync(this IPage page, RunningPortal portal, string name)
     {
         // Go by the link's address: clicking it can miss while other tests' VMs come and go in the list.
-        var link = page.Locator($"[data-vm='{name}'] [data-testid=vm-name]");
-        await Microsoft.Playwright.Assertions.Expect(link).ToBeVisibleAsync(new() { Timeout = 30_000 });
-        await page.GotoAsync(portal.BaseUrl + "/" + (await link.GetAttributeAsync("href"))!.TrimStart('/'));
+        await page.GotoAsync(await page.VmPageUrlAsync(portal, name));
         await page.WaitUntilInteractiveAsync();
         // The tabs switch once the circuit is live, which is when the page enables its buttons.
         await Microsoft.Playwright.Assertions.Expect(page.Locator("[data-testid=vm-delete]")).ToBeEnabledAsync(new() { Timeout = 30_000 });
