@@ -75,6 +75,45 @@ public sealed class ConsoleTests
     }
 
     [Fact]
+    public async Task TheVmListShowsScreensOnceTurnedOnAndTheBrowserRemembersIt()
+    {
+        if (await Virsh.RunAsync("domstate", DemoVm) != "running") await Virsh.RunAsync("start", DemoVm);
+        await using var portal = await RunningPortal.StartAsync();
+        await using var browser = await BrowserSession.StartAsync();
+        var page = browser.Page;
+        try
+        {
+            await DemoVmTests.LogInAsync(page, portal);
+            var toggle = page.Locator("input[data-testid=vm-screens-toggle], [data-testid=vm-screens-toggle] input");
+            await Expect(page.Locator($"[data-vm='{DemoVm}']")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            await Expect(toggle).Not.ToBeCheckedAsync();
+            await Expect(page.Locator("[data-testid=vm-screen-cell]")).ToHaveCountAsync(0);
+
+            await toggle.CheckAsync();
+            await WaitForDemoScreenAsync(page);
+
+            await page.ReloadAsync();
+            await page.WaitUntilInteractiveAsync();
+            await Expect(toggle).ToBeCheckedAsync(new() { Timeout = 30_000 });
+            await WaitForDemoScreenAsync(page);
+        }
+        catch
+        {
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Path.GetTempPath(), "kvmportal-e2e-list-screens-failure.png") });
+            Console.WriteLine(portal.Output);
+            throw;
+        }
+    }
+
+    /// <summary>The demo VM's row shows a decoded picture of the guest's screen.</summary>
+    private static Task WaitForDemoScreenAsync(IPage page) => page.WaitForFunctionAsync($$"""
+        () => {
+            const image = document.querySelector("[data-vm='{{DemoVm}}'] [data-testid=vm-screenshot] img");
+            return image && image.complete && image.naturalWidth >= 320 && !image.classList.contains('vm-screenshot-failed');
+        }
+        """, null, new() { Timeout = 30_000 });
+
+    [Fact]
     public async Task TheRegistryShowsAnOpenConsoleAndAnAdministratorCanDisconnectIt()
     {
         if (await Virsh.RunAsync("domstate", DemoVm) != "running") await Virsh.RunAsync("start", DemoVm);

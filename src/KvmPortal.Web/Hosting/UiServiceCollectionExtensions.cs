@@ -14,6 +14,7 @@ public static class UiServiceCollectionExtensions
         services.AddSingleton(new Vms.OsVariants.OsInfoCatalog());
         // Scoped: it runs through the current user's gated VM operations.
         services.AddScoped<Vms.Bulk.BulkVmActions>();
+        services.AddScoped<Components.Shared.BrowserPreferences>();
         return services;
     }
 

@@ -64,7 +64,7 @@ public sealed class AccessHidingTests : BunitHarness
     }
 
     [Fact]
-    public void The_detail_page_of_a_viewer_has_no_delete_edit_tabs_or_owner_choice()
+    public void The_detail_page_of_a_viewer_has_no_delete_edit_tabs_owner_choice_or_screen()
     {
         using var _ = new CultureScope("en");
         var host = Inventory.AddHost("alpha");
@@ -76,6 +76,7 @@ public sealed class AccessHidingTests : BunitHarness
         Assert.Empty(page.FindAll("[data-testid=vm-delete]"));
         Assert.Empty(page.FindAll("[data-testid=tab-settings]"));
         Assert.Empty(page.FindAll("[data-testid=vm-owner-select]"));
+        Assert.Empty(page.FindAll("[data-testid=vm-screenshot]")); // a viewer may not watch the console
         Assert.Equal("web", page.Find("[data-testid=vm-owner]").TextContent.Trim());
     }
 

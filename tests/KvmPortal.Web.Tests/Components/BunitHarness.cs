@@ -68,6 +68,7 @@ public abstract class BunitHarness : IAsyncLifetime
         Context.Services.AddScoped<VmCreationTeam>();
         Context.Services.AddLogging();
         Context.Services.AddScoped<KvmPortal.Web.Vms.Bulk.BulkVmActions>();
+        Context.Services.AddScoped<KvmPortal.Web.Components.Shared.BrowserPreferences>();
         Jobs.Services = Context.Services;
         Context.Services.AddSingleton<KvmPortal.Web.Jobs.IJobCenter>(Jobs);
         Context.Services.AddScoped<KvmPortal.Web.Jobs.OperationJobs>();

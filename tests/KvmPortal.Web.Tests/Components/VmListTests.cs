@@ -9,6 +9,8 @@ namespace KvmPortal.Web.Tests.Components;
 
 public sealed class VmListTests : BunitHarness
 {
+    private const string Search = "[data-testid=vm-search] input, input[data-testid=vm-search]";
+
     private static string StateOf(IRenderedComponent<VmList> list, string vm) =>
         list.Find($"tr[data-vm='{vm}'] [data-testid=vm-state]").TextContent.Trim();
 
@@ -216,9 +218,9 @@ public sealed class VmListTests : BunitHarness
         list.Find("[data-testid=sort-name]").Click(); // descending, and back to the first page
         Assert.Equal("vm4999", list.FindAll("tr[data-vm]")[0].GetAttribute("data-vm"));
 
-        list.Find("input").Input("vm49"); // vm4900..vm4999: 100 matches, two pages
+        list.Find(Search).Input("vm49"); // vm4900..vm4999: 100 matches, two pages
         Assert.Equal("1–50 of 100", list.Find("[data-testid=vm-range]").TextContent.Trim());
-        list.Find("input").Input("vm4999");
+        list.Find(Search).Input("vm4999");
         Assert.Equal(["vm4999"], list.FindAll("tr[data-vm]").Select(r => r.GetAttribute("data-vm")));
         Assert.Empty(list.FindAll("[data-testid=vm-range]"));
     }

@@ -16,7 +16,7 @@ public sealed class ScreenshotEndpointTests(KvmPortalAppFixture app) : IClassFix
     private readonly AccessScenario scenario = new(app);
 
     [Fact]
-    public async Task Only_users_who_may_view_the_vm_get_an_answer_and_a_stopped_vm_is_a_conflict()
+    public async Task Only_users_who_may_watch_the_vms_console_get_an_answer_and_a_stopped_vm_is_a_conflict()
     {
         var hostId = await scenario.CreateHostAsync();
         var host = app.Inventory.AddHost("screens-" + hostId.ToString("N")[..8], id: hostId);
@@ -24,19 +24,24 @@ public sealed class ScreenshotEndpointTests(KvmPortalAppFixture app) : IClassFix
         var theirs = app.Inventory.AddVm(host, "theirs-running", VmState.Running);
         var team = await scenario.CreateTeamAsync();
         await scenario.OwnAsync(ours.Key, team);
+        var desk = await UserAsync("screens-desk");
+        await scenario.GrantAsync(desk, PortalRole.HelpDesk, team, consoleViewOnly: true);
         var viewer = await UserAsync("screens-viewer");
         await scenario.GrantAsync(viewer, PortalRole.Viewer, team);
         var nobody = await UserAsync("screens-nobody");
 
         var anonymous = await PortalSignIn.NewBrowser(app).GetAsync(ScreenshotEndpoints.PathOf(theirs.Key));
-        var client = await PortalSignIn.SignedInAsync(app, viewer.UserName, Password);
+        var client = await PortalSignIn.SignedInAsync(app, desk.UserName, Password);
         var otherTeams = await client.GetAsync(ScreenshotEndpoints.PathOf(theirs.Key));
         var stopped = await client.GetAsync(ScreenshotEndpoints.PathOf(ours.Key));
+        // Seeing the VM in the list is not enough: its screen shows what its console would.
+        var viewOnly = await (await PortalSignIn.SignedInAsync(app, viewer.UserName, Password)).GetAsync(ScreenshotEndpoints.PathOf(ours.Key));
         var noGrant = await (await PortalSignIn.SignedInAsync(app, nobody.UserName, Password)).GetAsync(ScreenshotEndpoints.PathOf(ours.Key));
 
         Assert.Equal(HttpStatusCode.Redirect, anonymous.StatusCode);
         Assert.Contains("/account/login", anonymous.Headers.Location!.ToString());
         Assert.Equal(HttpStatusCode.Forbidden, otherTeams.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, viewOnly.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, noGrant.StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, stopped.StatusCode);
         Assert.Equal("application/problem+json", stopped.Content.Headers.ContentType!.MediaType);
