@@ -1,7 +1,10 @@
 // A VM's screenshot thumbnail: reloaded every few seconds, but only while the page is shown and the image is on
 // screen, and never while the previous picture is still loading. The server shares one capture among all viewers.
 
+// Returns null when the image is no longer on the page: Blazor hands over a removed element as null (e.g. the tab
+// was left before this call arrived), and there is nothing to watch.
 export function watch(image, url, intervalMs) {
+    if (!image) return null;
     let active = false;
     let onScreen = false;
     let loading = false;
