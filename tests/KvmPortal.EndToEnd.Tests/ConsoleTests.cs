@@ -13,105 +13,51 @@ public sealed class ConsoleTests
     private const string DemoVm = "kvmportal-demo";
 
     [Fact]
-    public async Task TheDemoVmsScreenShowsInTheBrowser()
+    public Task TheDemoVmsScreenShowsInTheBrowser() => WithDemoVmAsync("console", async (portal, page) =>
     {
-        if (await Virsh.RunAsync("domstate", DemoVm) != "running") await Virsh.RunAsync("start", DemoVm);
-        await using var portal = await RunningPortal.StartAsync();
-        await using var browser = await BrowserSession.StartAsync();
-        var page = browser.Page;
-        try
-        {
-            await DemoVmTests.LogInAsync(page, portal);
-            await page.Locator($"[data-vm='{DemoVm}'] [data-testid=vm-console]").ClickAsync();
+        await page.Locator($"[data-vm='{DemoVm}'] [data-testid=vm-console]").ClickAsync();
 
-            await Expect(page.Locator("[data-testid=console-status]")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 30_000 });
-            // The guest's text console is white on black: some pixel of the canvas must be lit.
-            await page.WaitForFunctionAsync("""
-                () => {
-                    const canvas = document.querySelector('[data-testid=vnc-screen] canvas');
-                    if (!canvas || canvas.width === 0) return false;
-                    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-                    for (let i = 0; i < data.length; i += 4) if (data[i] > 64 || data[i + 1] > 64 || data[i + 2] > 64) return true;
-                    return false;
-                }
-                """, null, new() { Timeout = 30_000 });
-        }
-        catch
-        {
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Path.GetTempPath(), "kvmportal-e2e-console-failure.png") });
-            Console.WriteLine(portal.Output);
-            throw;
-        }
-    }
+        await Expect(page.Locator("[data-testid=console-status]")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 30_000 });
+        // The guest's text console is white on black: some pixel of the canvas must be lit.
+        await page.WaitForFunctionAsync("""
+            () => {
+                const canvas = document.querySelector('[data-testid=vnc-screen] canvas');
+                if (!canvas || canvas.width === 0) return false;
+                const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+                for (let i = 0; i < data.length; i += 4) if (data[i] > 64 || data[i + 1] > 64 || data[i + 2] > 64) return true;
+                return false;
+            }
+            """, null, new() { Timeout = 30_000 });
+    });
 
     [Fact]
-    public async Task TheVmPageShowsAThumbnailOfTheRunningScreen()
+    public Task TheVmPageShowsAThumbnailOfTheRunningScreen() => WithDemoVmAsync("thumbnail", async (portal, page) =>
     {
-        if (await Virsh.RunAsync("domstate", DemoVm) != "running") await Virsh.RunAsync("start", DemoVm);
-        await using var portal = await RunningPortal.StartAsync();
-        await using var browser = await BrowserSession.StartAsync();
-        var page = browser.Page;
-        try
-        {
-            await DemoVmTests.LogInAsync(page, portal);
-            var detail = await page.Locator($"[data-vm='{DemoVm}'] a").First.GetAttributeAsync("href");
-            await page.GotoAsync(new Uri(new Uri(portal.BaseUrl + "/"), detail).ToString());
+        var detail = await page.Locator($"[data-vm='{DemoVm}'] a").First.GetAttributeAsync("href");
+        await page.GotoAsync(new Uri(new Uri(portal.BaseUrl + "/"), detail).ToString());
 
-            // The script loads the PNG once the thumbnail is on screen: a decoded image of the guest's screen size.
-            await Expect(page.Locator("[data-testid=vm-screenshot]")).ToHaveAttributeAsync("data-has-screen", "true");
-            await page.WaitForFunctionAsync("""
-                () => {
-                    const image = document.querySelector('[data-testid=vm-screenshot] img');
-                    return image && image.complete && image.naturalWidth >= 320 && !image.classList.contains('vm-screenshot-failed');
-                }
-                """, null, new() { Timeout = 30_000 });
-        }
-        catch
-        {
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Path.GetTempPath(), "kvmportal-e2e-thumbnail-failure.png") });
-            Console.WriteLine(portal.Output);
-            throw;
-        }
-    }
+        // The script loads the PNG once the thumbnail is on screen: a decoded image of the guest's screen size.
+        await Expect(page.Locator("[data-testid=vm-screenshot]")).ToHaveAttributeAsync("data-has-screen", "true");
+        await WaitForScreenAsync(page, "[data-testid=vm-screenshot] img");
+    });
 
     [Fact]
-    public async Task TheVmListShowsScreensOnceTurnedOnAndTheBrowserRemembersIt()
+    public Task TheVmListShowsScreensOnceTurnedOnAndTheBrowserRemembersIt() => WithDemoVmAsync("list-screens", async (portal, page) =>
     {
-        if (await Virsh.RunAsync("domstate", DemoVm) != "running") await Virsh.RunAsync("start", DemoVm);
-        await using var portal = await RunningPortal.StartAsync();
-        await using var browser = await BrowserSession.StartAsync();
-        var page = browser.Page;
-        try
-        {
-            await DemoVmTests.LogInAsync(page, portal);
-            var toggle = page.Locator("input[data-testid=vm-screens-toggle], [data-testid=vm-screens-toggle] input");
-            await Expect(page.Locator($"[data-vm='{DemoVm}']")).ToBeVisibleAsync(new() { Timeout = 30_000 });
-            await Expect(toggle).Not.ToBeCheckedAsync();
-            await Expect(page.Locator("[data-testid=vm-screen-cell]")).ToHaveCountAsync(0);
+        var toggle = page.Locator("input[data-testid=vm-screens-toggle], [data-testid=vm-screens-toggle] input");
+        await Expect(page.Locator($"[data-vm='{DemoVm}']")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Expect(toggle).Not.ToBeCheckedAsync();
+        await Expect(page.Locator("[data-testid=vm-screen-cell]")).ToHaveCountAsync(0);
 
-            await toggle.CheckAsync();
-            await WaitForDemoScreenAsync(page);
+        await toggle.CheckAsync();
+        var screen = $"[data-vm='{DemoVm}'] [data-testid=vm-screenshot] img";
+        await WaitForScreenAsync(page, screen);
 
-            await page.ReloadAsync();
-            await page.WaitUntilInteractiveAsync();
-            await Expect(toggle).ToBeCheckedAsync(new() { Timeout = 30_000 });
-            await WaitForDemoScreenAsync(page);
-        }
-        catch
-        {
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Path.GetTempPath(), "kvmportal-e2e-list-screens-failure.png") });
-            Console.WriteLine(portal.Output);
-            throw;
-        }
-    }
-
-    /// <summary>The demo VM's row shows a decoded picture of the guest's screen.</summary>
-    private static Task WaitForDemoScreenAsync(IPage page) => page.WaitForFunctionAsync($$"""
-        () => {
-            const image = document.querySelector("[data-vm='{{DemoVm}}'] [data-testid=vm-screenshot] img");
-            return image && image.complete && image.naturalWidth >= 320 && !image.classList.contains('vm-screenshot-failed');
-        }
-        """, null, new() { Timeout = 30_000 });
+        await page.ReloadAsync();
+        await page.WaitUntilInteractiveAsync();
+        await Expect(toggle).ToBeCheckedAsync(new() { Timeout = 30_000 });
+        await WaitForScreenAsync(page, screen);
+    });
 
     [Fact]
     public async Task TheRegistryShowsAnOpenConsoleAndAnAdministratorCanDisconnectIt()
@@ -226,6 +172,34 @@ public sealed class ConsoleTests
             if (await Virsh.RunAsync("domstate", DemoVm) != "running") await Virsh.RunAsync("start", DemoVm);
         }
     }
+
+    /// <summary>Runs <paramref name="test"/> signed in as the administrator with the demo VM running; on failure keeps a screenshot and the portal's log.</summary>
+    private static async Task WithDemoVmAsync(string name, Func<RunningPortal, IPage, Task> test)
+    {
+        if (await Virsh.RunAsync("domstate", DemoVm) != "running") await Virsh.RunAsync("start", DemoVm);
+        await using var portal = await RunningPortal.StartAsync();
+        await using var browser = await BrowserSession.StartAsync();
+        var page = browser.Page;
+        try
+        {
+            await DemoVmTests.LogInAsync(page, portal);
+            await test(portal, page);
+        }
+        catch
+        {
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Path.GetTempPath(), $"kvmportal-e2e-{name}-failure.png") });
+            Console.WriteLine(portal.Output);
+            throw;
+        }
+    }
+
+    /// <summary>Waits until the thumbnail image at <paramref name="selector"/> shows a decoded picture of a guest's screen.</summary>
+    private static Task WaitForScreenAsync(IPage page, string selector) => page.WaitForFunctionAsync("""
+        selector => {
+            const image = document.querySelector(selector);
+            return image && image.complete && image.naturalWidth >= 320 && !image.classList.contains('vm-screenshot-failed');
+        }
+        """, selector, new() { Timeout = 30_000 });
 
     /// <summary>Speaks RFB like noVNC would and types <paramref name="text"/> as key presses.</summary>
     private static async Task TypeAsync(Uri proxy, string cookie, string origin, string text)
