@@ -32,6 +32,8 @@ internal sealed class HostSession : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _publishGate = new();
     private readonly Task _loop;
+    private readonly Func<string> _credentialsRoot;
+    private HostCredentialFiles? _credentialFiles;
     private Connection? _connection;
     private HostCapabilities? _capabilities;
     private HostStatus _status = HostStatus.Connecting;
@@ -42,9 +44,10 @@ internal sealed class HostSession : IAsyncDisposable
 
     public HostSession(
         HostDefinition host, InventoryStore inventory, HypervisorOptions options, TimeProvider clock, ILogger logger,
-        IReadOnlyList<IUsageSampleSink>? usageSinks = null)
+        IReadOnlyList<IUsageSampleSink>? usageSinks = null, Func<string>? credentialsRoot = null)
     {
         Host = host;
+        _credentialsRoot = credentialsRoot ?? (() => throw new InvalidOperationException("No folder for host credentials was given."));
         _usageSinks = usageSinks ?? [];
         _inventory = inventory;
         _options = options;
@@ -91,6 +94,7 @@ internal sealed class HostSession : IAsyncDisposable
     {
         await _stop.CancelAsync();
         await _loop;
+        _credentialFiles?.Dispose();
         lock (_publishGate)
         {
             _detached = true;
@@ -124,7 +128,7 @@ internal sealed class HostSession : IAsyncDisposable
             {
                 cause = e switch
                 {
-                    LibvirtException => new OfflineCause(HostOfflineReason.Libvirt, e.Message),
+                    LibvirtException libvirt => new OfflineCause(ConnectFailures.Classify(libvirt), e.Message),
                     ConnectTimeoutException t => new OfflineCause(HostOfflineReason.ConnectTimeout, t.Message, [t.Seconds.ToString(CultureInfo.InvariantCulture)]),
                     _ => new OfflineCause(HostOfflineReason.Unexpected, $"Unexpected error: {e.Message}"),
                 };
@@ -148,7 +152,8 @@ internal sealed class HostSession : IAsyncDisposable
 
     private async Task<Connection> OpenAsync(CancellationToken stop)
     {
-        var opening = Task.Run(() => Connection.Open(Host.Uri));
+        var (uri, interactive) = ConnectUri();
+        var opening = Task.Run(() => Connection.Open(uri, interactive));
         try
         {
             return await opening.WaitAsync(_options.ConnectTimeout, _clock, stop);
@@ -165,6 +170,20 @@ internal sealed class HostSession : IAsyncDisposable
                 throw new ConnectTimeoutException((int)_options.ConnectTimeout.TotalSeconds);
             throw;
         }
+    }
+
+    /// <summary>
+    /// The URI to open and whether libvirt may ask questions: a host with stored credentials gets the URI that uses
+    /// their files and no authentication callback (nothing may prompt, e.g. to accept an unknown host key).
+    /// </summary>
+    private (string Uri, bool Interactive) ConnectUri()
+    {
+        if (Host.Credentials is not { IsEmpty: false })
+            return (Host.Uri, true);
+        if (OperatingSystem.IsWindows())
+            throw new PlatformNotSupportedException("Stored host credentials need a Unix file system.");
+        _credentialFiles ??= HostCredentialFiles.Write(_credentialsRoot(), Host);
+        return (_credentialFiles.EffectiveUri, false);
     }
 
     /// <summary>Serves one connection until it closes; returns why it closed.</summary>
