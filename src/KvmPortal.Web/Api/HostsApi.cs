@@ -33,7 +33,7 @@ public static class HostsApi
 
         hosts.MapPost("/", async (AddHostRequest request, IHostDirectory directory, CancellationToken ct) =>
         {
-            var result = await directory.AddAsync(request.Name, request.Uri, ct);
+            var result = await directory.AddAsync(request.Name, request.Uri, cancellationToken: ct);
             return result.Host is { } host
                 ? Results.Created($"{ApiRoutes.Base}/hosts/{host.Id}", new { host.Id, host.Name, host.Uri })
                 : ApiProblems.Invalid("host", result.Error!);

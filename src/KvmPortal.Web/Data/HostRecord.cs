@@ -10,4 +10,7 @@ public sealed class HostRecord
     public required string Name { get; set; }
     public required string Uri { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The host's TLS/SSH credentials, protected with Data Protection (HostCredentialProtector); null: none.</summary>
+    public string? ProtectedCredentials { get; set; }
 }
