@@ -16,6 +16,21 @@ public sealed class HostCredentialInput
 
     public bool IsEmpty => !HasTls && !HasSsh;
 
+    /// <summary>Only the section the transport uses: what a form hides (another transport's section) is not sent.</summary>
+    public HostCredentialInput ForTransport(string? transport)
+    {
+        var tls = transport == "tls";
+        var ssh = HostCredentialValidator.IsSshTransport(transport);
+        return new HostCredentialInput
+        {
+            TlsCaCertificate = tls ? TlsCaCertificate : null,
+            TlsClientCertificate = tls ? TlsClientCertificate : null,
+            TlsClientKey = tls ? TlsClientKey : null,
+            SshPrivateKey = ssh ? SshPrivateKey : null,
+            SshKnownHosts = ssh ? SshKnownHosts : null,
+        };
+    }
+
     // Never print key material (a log of the input must not carry it).
     public override string ToString() => $"HostCredentialInput {{ Tls = {HasTls}, Ssh = {HasSsh} }}";
 }

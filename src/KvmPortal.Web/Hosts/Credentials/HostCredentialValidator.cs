@@ -39,7 +39,7 @@ public sealed class HostCredentialValidator(IStringLocalizer<Strings> text, Time
         }
         if (input.HasSsh)
         {
-            if (!SshTransports.Contains(transport))
+            if (!IsSshTransport(transport))
                 problems.Add(new(HostCredentialField.SshPrivateKey, text["HostCredentialSshNeedsSshUri"]));
             else
                 ssh = CheckSsh(input, problems);
@@ -47,13 +47,16 @@ public sealed class HostCredentialValidator(IStringLocalizer<Strings> text, Time
         return problems.Count > 0 ? new(null, problems) : new(tls is null && ssh is null ? null : new HostCredentials(tls, ssh), []);
     }
 
-    private static string? Transport(string? uri)
+    /// <summary>The transport of a libvirt URI ("tls" in qemu+tls://...), or null.</summary>
+    public static string? Transport(string? uri)
     {
         var colon = uri?.IndexOf(':') ?? -1;
         if (colon < 0) return null;
-        var scheme = uri![..colon].Split('+', 2);
+        var scheme = uri![..colon].Trim().Split('+', 2);
         return scheme.Length > 1 ? scheme[1] : null;
     }
+
+    public static bool IsSshTransport(string? transport) => SshTransports.Contains(transport);
 
     private TlsCredentials? CheckTls(HostCredentialInput input, List<HostCredentialProblem> problems)
     {
