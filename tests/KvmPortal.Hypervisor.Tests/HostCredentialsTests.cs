@@ -1,3 +1,5 @@
+using System.Text;
+using KvmPortal.Hypervisor.Consoles;
 using KvmPortal.Hypervisor.Hosts;
 using KvmPortal.Hypervisor.Tests.Support;
 
@@ -136,5 +138,48 @@ public sealed class HostCredentialsTests
 
         Assert.Equal(HostOfflineReason.SshAuthRefused, offline.OfflineReason);
         Assert.Contains("authenticate", offline.StatusMessage, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task The_console_of_a_vm_whose_vnc_listens_on_the_ssh_hosts_loopback_is_reached_through_an_ssh_tunnel()
+    {
+        using var sshd = new LoopbackSshd();
+        await using var hypervisor = new HypervisorHarness();
+        var host = Define(sshd.Uri, new HostCredentials(null, new SshCredentials(sshd.ClientKey, sshd.KnownHostsLine)));
+        hypervisor.Hosts.Attach(host);
+        var demo = Environment.GetEnvironmentVariable("KVMPORTAL_DEMO_VM") ?? "kvmportal-demo";
+        var vm = (await hypervisor.Live.WaitForVmAsync(host, demo, v => v.State == Vms.VmState.Running, "the demo VM running, over ssh")).Vm(host, demo);
+
+        var endpoint = await new ConsoleLocator(hypervisor.Hosts, hypervisor.Live).LocateVncAsync(vm.Key);
+
+        Assert.Equal("127.0.0.1", endpoint.Address); // the demo VM's display listens on loopback only
+        var tunnel = Assert.IsType<SshTunnel>(endpoint.Tunnel);
+        Assert.Equal(("127.0.0.1", sshd.Port, "root"), (tunnel.Host, tunnel.Port, tunnel.User));
+        await using var stream = tunnel.Open(endpoint.Address!, endpoint.Port);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var greeting = new byte[12];
+        await stream.ReadExactlyAsync(greeting, timeout.Token);
+        Assert.StartsWith("RFB 003.", Encoding.ASCII.GetString(greeting));
+    }
+
+    [Fact]
+    public async Task A_tunnel_whose_host_key_is_unknown_fails_with_sshs_reason_and_asks_nothing()
+    {
+        using var sshd = new LoopbackSshd();
+        var knownHosts = Path.GetTempFileName();
+        try
+        {
+            var tunnel = new SshTunnel("127.0.0.1", sshd.Port, "root", KeyFile: null, KnownHostsFile: knownHosts);
+            await using var stream = tunnel.Open("127.0.0.1", 5900);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+            var error = await Assert.ThrowsAsync<IOException>(() => stream.ReadExactlyAsync(new byte[12], timeout.Token).AsTask());
+
+            Assert.Contains("Host key verification failed", error.Message);
+        }
+        finally
+        {
+            File.Delete(knownHosts);
+        }
     }
 }

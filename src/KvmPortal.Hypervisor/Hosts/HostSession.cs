@@ -83,6 +83,9 @@ internal sealed class HostSession : IAsyncDisposable
     internal Connection LiveConnection => Volatile.Read(ref _connection)
         ?? throw new HypervisorException($"Host {Host.Name} is offline.") { Kind = HypervisorErrorKind.HostOffline, Arguments = [Host.Name] };
 
+    /// <summary>The SSH tunnel to the host's loopback (for consoles listening there), with the host's own credentials; null when not an SSH host.</summary>
+    internal Consoles.SshTunnel? ConsoleTunnel => Consoles.SshTunnel.For(Host, _credentialFiles);
+
     /// <summary>Asks the session to re-read one domain now, e.g. right after an operation on it.</summary>
     public void RequestRefresh(Guid uuid) => _refreshRequests.Writer.TryWrite(uuid);
 
