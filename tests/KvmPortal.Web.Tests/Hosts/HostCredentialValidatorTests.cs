@@ -1,4 +1,3 @@
-using System.Globalization;
 using KvmPortal.Web.Hosts.Credentials;
 using KvmPortal.Web.Resources;
 using Microsoft.Extensions.Localization;
@@ -200,16 +199,8 @@ public sealed class HostCredentialValidatorTests
     [Fact]
     public void The_problems_read_in_chinese_too()
     {
-        var previous = CultureInfo.CurrentUICulture;
-        CultureInfo.CurrentUICulture = new CultureInfo("zh-Hans");
-        try
-        {
-            var problem = Single(Validator.Check(new HostCredentialInput { SshPrivateKey = "nonsense", SshKnownHosts = KnownHostsLine }, SshUri));
-            Assert.StartsWith("这不是 SSH 私钥", problem.Message);
-        }
-        finally
-        {
-            CultureInfo.CurrentUICulture = previous;
-        }
+        using var _ = new KvmPortal.Web.Tests.Localization.CultureScope("zh-Hans");
+        var problem = Single(Validator.Check(new HostCredentialInput { SshPrivateKey = "nonsense", SshKnownHosts = KnownHostsLine }, SshUri));
+        Assert.StartsWith("这不是 SSH 私钥", problem.Message);
     }
 }

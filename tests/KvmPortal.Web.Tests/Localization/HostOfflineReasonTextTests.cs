@@ -1,4 +1,3 @@
-using System.Globalization;
 using KvmPortal.Hypervisor.Hosts;
 using KvmPortal.Web.Localization;
 using KvmPortal.Web.Resources;
@@ -28,19 +27,11 @@ public sealed class HostOfflineReasonTextTests
         };
         foreach (var culture in new[] { "en", "zh-Hans" })
         {
-            var previous = CultureInfo.CurrentUICulture;
-            CultureInfo.CurrentUICulture = new CultureInfo(culture);
-            try
-            {
-                var text = ErrorMessages.HostStatus(Text, host);
-                Assert.NotEqual(LibvirtSays, text); // a translated explanation, not libvirt's text alone
-                if (reason is not (HostOfflineReason.ClosedByHost or HostOfflineReason.KeepaliveTimeout or HostOfflineReason.ConnectionFailed))
-                    Assert.Contains(LibvirtSays, text);
-            }
-            finally
-            {
-                CultureInfo.CurrentUICulture = previous;
-            }
+            using var _ = new CultureScope(culture);
+            var text = ErrorMessages.HostStatus(Text, host);
+            Assert.NotEqual(LibvirtSays, text); // a translated explanation, not libvirt's text alone
+            if (reason is not (HostOfflineReason.ClosedByHost or HostOfflineReason.KeepaliveTimeout or HostOfflineReason.ConnectionFailed))
+                Assert.Contains(LibvirtSays, text);
         }
     }
 
