@@ -1,0 +1,47 @@
+using KvmPortal.Hypervisor.Tests.Support;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace KvmPortal.EndToEnd.Tests;
+
+/// <summary>
+/// Adding a remote host with its credentials in the form, as an administrator would: an SSH host (this machine's
+/// libvirtd behind a loopback sshd) with a key and known_hosts pasted, online; its page shows the key's fingerprint,
+/// never the key; the demo VM's loopback-only console opens through the SSH tunnel.
+/// </summary>
+public sealed class RemoteHostTests
+{
+    private static readonly LocatorAssertionsToHaveTextOptions Soon = new() { Timeout = 60_000 };
+
+    [Fact]
+    public async Task An_ssh_host_added_with_a_pasted_key_and_known_hosts_comes_online_and_its_page_shows_only_fingerprints()
+    {
+        using var sshd = new LoopbackSshd();
+        await using var portal = await RunningPortal.StartAsync();
+        await using var browser = await BrowserSession.StartAsync();
+        var page = browser.Page;
+        await DemoVmTests.LogInAsync(page, portal);
+        await page.GotoAsync(portal.BaseUrl + "/hosts");
+        await page.WaitUntilInteractiveAsync();
+        var name = "ssh-" + Guid.NewGuid().ToString("N")[..6];
+
+        await page.Field("host-name").FillAsync(name);
+        await page.Field("host-uri").FillAsync(sshd.Uri);
+        await page.Field("host-uri").BlurAsync();
+        await page.Field("ssh-key").FillAsync(sshd.ClientKey);
+        await page.Field("ssh-known-hosts").FillAsync(sshd.KnownHostsLine);
+        await page.Field("ssh-known-hosts").BlurAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "kvmportal-e2e-add-ssh-host.png"), FullPage = true });
+        await page.Locator("[data-testid=host-add]").ClickAsync();
+
+        var row = page.Locator($"tr[data-host='{name}']");
+        await Expect(row.Locator("[data-testid=host-status]")).ToHaveTextAsync("Online", Soon);
+        await row.Locator("[data-testid=host-link]").ClickAsync();
+        await page.WaitUntilInteractiveAsync();
+        var credentials = page.Locator("[data-testid=host-credentials]");
+        await Expect(credentials.Locator("[data-testid=host-credentials-ssh-key]")).ToContainTextAsync("ssh-ed25519 SHA256:", new() { Timeout = 30_000 });
+        await Expect(credentials).ToContainTextAsync($"[127.0.0.1]:{sshd.Port} ssh-ed25519 SHA256:");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "kvmportal-e2e-ssh-host-page.png"), FullPage = true });
+        Assert.DoesNotContain("PRIVATE KEY", await page.ContentAsync());
+    }
+}
