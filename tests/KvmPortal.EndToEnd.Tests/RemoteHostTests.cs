@@ -7,7 +7,7 @@ namespace KvmPortal.EndToEnd.Tests;
 /// <summary>
 /// Adding a remote host with its credentials in the form, as an administrator would: an SSH host (this machine's
 /// libvirtd behind a loopback sshd) with a key and known_hosts pasted, online; its page shows the key's fingerprint,
-/// never the key; the demo VM's loopback-only console opens through the SSH tunnel.
+/// never the key; the demo VM's loopback-only console shows its screen through the SSH tunnel.
 /// </summary>
 public sealed class RemoteHostTests
 {
@@ -43,5 +43,25 @@ public sealed class RemoteHostTests
         await Expect(credentials).ToContainTextAsync($"[127.0.0.1]:{sshd.Port} ssh-ed25519 SHA256:");
         await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "kvmportal-e2e-ssh-host-page.png"), FullPage = true });
         Assert.DoesNotContain("PRIVATE KEY", await page.ContentAsync());
+
+        // The demo VM's display listens on 127.0.0.1 only: on this host it is reached through the SSH tunnel.
+        if (await Virsh.RunAsync("domstate", DemoVm) != "running") await Virsh.RunAsync("start", DemoVm);
+        await page.GotoAsync(portal.BaseUrl + "/");
+        await page.WaitUntilInteractiveAsync();
+        var vm = page.Locator($"[data-vm='{DemoVm}']", new() { HasText = name });
+        await vm.Locator("[data-testid=vm-console]").ClickAsync();
+        await Expect(page.Locator("[data-testid=console-status]")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 30_000 });
+        await page.WaitForFunctionAsync("""
+            () => {
+                const canvas = document.querySelector('[data-testid=vnc-screen] canvas');
+                if (!canvas || canvas.width === 0) return false;
+                const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+                for (let i = 0; i < data.length; i += 4) if (data[i] > 64 || data[i + 1] > 64 || data[i + 2] > 64) return true;
+                return false;
+            }
+            """, null, new() { Timeout = 30_000 });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "kvmportal-e2e-ssh-console.png") });
     }
+
+    private const string DemoVm = "kvmportal-demo";
 }
