@@ -17,7 +17,21 @@ public sealed class RemoteHostTests
     public async Task An_ssh_host_added_with_a_pasted_key_and_known_hosts_comes_online_and_its_page_shows_only_fingerprints()
     {
         using var sshd = new LoopbackSshd();
-        await using var portal = await RunningPortal.StartAsync();
+        // The portal is killed at the end, so it cannot remove its credentials folder itself: the test does.
+        var credentials = Directory.CreateTempSubdirectory("kvmportal-e2e-credentials-").FullName;
+        try
+        {
+            await AddAndUseAsync(sshd, credentials);
+        }
+        finally
+        {
+            Directory.Delete(credentials, recursive: true);
+        }
+    }
+
+    private static async Task AddAndUseAsync(LoopbackSshd sshd, string credentialsDirectory)
+    {
+        await using var portal = await RunningPortal.StartAsync(new Dictionary<string, string> { ["Hypervisor__CredentialsDirectory"] = credentialsDirectory });
         await using var browser = await BrowserSession.StartAsync();
         var page = browser.Page;
         await DemoVmTests.LogInAsync(page, portal);
@@ -38,9 +52,9 @@ public sealed class RemoteHostTests
         await Expect(row.Locator("[data-testid=host-status]")).ToHaveTextAsync("Online", Soon);
         await row.Locator("[data-testid=host-link]").ClickAsync();
         await page.WaitUntilInteractiveAsync();
-        var credentials = page.Locator("[data-testid=host-credentials]");
-        await Expect(credentials.Locator("[data-testid=host-credentials-ssh-key]")).ToContainTextAsync("ssh-ed25519 SHA256:", new() { Timeout = 30_000 });
-        await Expect(credentials).ToContainTextAsync($"[127.0.0.1]:{sshd.Port} ssh-ed25519 SHA256:");
+        var card = page.Locator("[data-testid=host-credentials]");
+        await Expect(card.Locator("[data-testid=host-credentials-ssh-key]")).ToContainTextAsync("ssh-ed25519 SHA256:", new() { Timeout = 30_000 });
+        await Expect(card).ToContainTextAsync($"[127.0.0.1]:{sshd.Port} ssh-ed25519 SHA256:");
         await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "kvmportal-e2e-ssh-host-page.png"), FullPage = true });
         Assert.DoesNotContain("PRIVATE KEY", await page.ContentAsync());
 

@@ -182,4 +182,27 @@ public sealed class HostCredentialsTests
             File.Delete(knownHosts);
         }
     }
+
+    [Fact]
+    public void An_instances_credentials_folder_is_private_and_folders_of_dead_instances_are_removed()
+    {
+        var dead = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "kvmportal-hosts-999999999-test")).FullName;
+        File.WriteAllText(Path.Combine(dead, "left-over"), "key");
+        var alive = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"kvmportal-hosts-{Environment.ProcessId}-test")).FullName;
+        string? created = null;
+        try
+        {
+            created = HostCredentialFiles.CreateInstanceRoot();
+
+            Assert.False(Directory.Exists(dead));
+            Assert.True(Directory.Exists(alive));
+            Assert.StartsWith(Path.Combine(Path.GetTempPath(), $"kvmportal-hosts-{Environment.ProcessId}-"), created);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(created));
+        }
+        finally
+        {
+            foreach (var folder in new[] { dead, alive, created })
+                if (folder is not null && Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
 }

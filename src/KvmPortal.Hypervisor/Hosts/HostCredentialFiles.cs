@@ -80,6 +80,33 @@ internal sealed class HostCredentialFiles : IDisposable
         }
     }
 
+    /// <summary>
+    /// A new private folder for this instance in the temporary directory (kvmportal-hosts-PID-random, 0700). Folders
+    /// of instances that ended without removing theirs (killed) are removed first, so their keys do not linger.
+    /// </summary>
+    public static string CreateInstanceRoot()
+    {
+        var processesVisible = Directory.Exists("/proc/self"); // without /proc no instance can be told dead
+        foreach (var stale in processesVisible ? Directory.EnumerateDirectories(Path.GetTempPath(), $"{InstanceRootPrefix}*") : [])
+        {
+            var pid = Path.GetFileName(stale)[InstanceRootPrefix.Length..].Split('-')[0];
+            if (int.TryParse(pid, out var id) && !Directory.Exists($"/proc/{id}"))
+            {
+                try
+                {
+                    Directory.Delete(stale, recursive: true);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Another user's, or going away meanwhile: not ours to worry about.
+                }
+            }
+        }
+        return Directory.CreateTempSubdirectory($"{InstanceRootPrefix}{Environment.ProcessId}-").FullName;
+    }
+
+    private const string InstanceRootPrefix = "kvmportal-hosts-";
+
     /// <summary>Removes the host's folder and the files in it.</summary>
     public void Dispose()
     {

@@ -34,7 +34,7 @@ internal sealed class HostManager(
         if (options.Value.CredentialsDirectory is { Length: > 0 } configured)
             return configured;
         lock (_gate)
-            return _ownCredentialsRoot ??= Directory.CreateTempSubdirectory("kvmportal-hosts-").FullName;
+            return _ownCredentialsRoot ??= HostCredentialFiles.CreateInstanceRoot();
     }
 
     public async Task DetachAsync(Guid hostId)
