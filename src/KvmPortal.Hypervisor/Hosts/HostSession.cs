@@ -84,7 +84,7 @@ internal sealed class HostSession : IAsyncDisposable
         ?? throw new HypervisorException($"Host {Host.Name} is offline.") { Kind = HypervisorErrorKind.HostOffline, Arguments = [Host.Name] };
 
     /// <summary>The SSH tunnel to the host's loopback (for consoles listening there), with the host's own credentials; null when not an SSH host.</summary>
-    internal Consoles.SshTunnel? ConsoleTunnel => Consoles.SshTunnel.For(Host, _credentialFiles);
+    internal Consoles.SshTunnel? ConsoleTunnel => Consoles.SshTunnel.For(Host, Volatile.Read(ref _credentialFiles));
 
     /// <summary>Asks the session to re-read one domain now, e.g. right after an operation on it.</summary>
     public void RequestRefresh(Guid uuid) => _refreshRequests.Writer.TryWrite(uuid);
@@ -185,8 +185,9 @@ internal sealed class HostSession : IAsyncDisposable
             return (Host.Uri, true);
         if (OperatingSystem.IsWindows())
             throw new PlatformNotSupportedException("Stored host credentials need a Unix file system.");
-        _credentialFiles ??= HostCredentialFiles.Write(_credentialsRoot(), Host);
-        return (_credentialFiles.EffectiveUri, false);
+        if (_credentialFiles is null)
+            Volatile.Write(ref _credentialFiles, HostCredentialFiles.Write(_credentialsRoot(), Host)); // read by consoles
+        return (_credentialFiles!.EffectiveUri, false);
     }
 
     /// <summary>Serves one connection until it closes; returns why it closed.</summary>

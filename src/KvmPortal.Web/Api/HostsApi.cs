@@ -46,7 +46,9 @@ public static class HostsApi
             await directory.CredentialSummaryAsync(hostId, ct) is { } summary ? Results.Ok(summary) : Results.NoContent());
 
         hosts.MapPut("/{hostId}/credentials", async (Guid hostId, HostCredentialInput credentials, IHostDirectory directory, CancellationToken ct) =>
-            await directory.SetCredentialsAsync(hostId, credentials, ct) is { Succeeded: false } failed ? Invalid(failed) : Results.NoContent());
+            await directory.SetCredentialsAsync(hostId, credentials, ct) is { Succeeded: false } failed
+                ? failed.Problems.Count > 0 ? Invalid(failed) : ApiProblems.HostNotFound(hostId)
+                : Results.NoContent());
 
         hosts.MapDelete("/{hostId}/credentials", async (Guid hostId, IHostDirectory directory, CancellationToken ct) =>
             await directory.SetCredentialsAsync(hostId, null, ct) is { Succeeded: false } ? ApiProblems.HostNotFound(hostId) : Results.NoContent());

@@ -12,5 +12,6 @@ public sealed class HostRecord
     public DateTimeOffset CreatedAt { get; set; }
 
     /// <summary>The host's TLS/SSH credentials, protected with Data Protection (HostCredentialProtector); null: none.</summary>
+    [System.Text.Json.Serialization.JsonIgnore] // never part of any response, even encrypted
     public string? ProtectedCredentials { get; set; }
 }
