@@ -205,4 +205,30 @@ public sealed class HostCredentialsTests
                 if (folder is not null && Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         }
     }
+
+    [Theory]
+    [InlineData("qemu+tls://kvm1/system?pkipath=/etc/other&no_verify=1&tls_priority=NORMAL", "qemu+tls://kvm1/system?tls_priority=NORMAL&pkipath={0}")]
+    [InlineData("qemu+ssh://root@kvm1:2222/system?no_verify=1&keyfile=/root/.ssh/id&socket=/run/x",
+        "qemu+libssh://root@kvm1:2222/system?socket=/run/x&keyfile={0}%2Fssh-key&known_hosts={0}%2Fknown_hosts&known_hosts_verify=normal&sshauth=privkey")]
+    [InlineData("qemu+libssh2://kvm1/system",
+        "qemu+libssh://kvm1/system?keyfile={0}%2Fssh-key&known_hosts={0}%2Fknown_hosts&known_hosts_verify=normal&sshauth=privkey")]
+    public void The_effective_uri_uses_the_stored_files_and_drops_what_would_override_or_weaken_them(string uri, string expected)
+    {
+        var root = Directory.CreateTempSubdirectory("kvmportal-test-creds-").FullName;
+        try
+        {
+            var tls = TestPki.NewCaWithClient("uri CA");
+            var host = Define(uri, new HostCredentials(tls, new SshCredentials(LoopbackSshd.GenerateKey().PrivateKey, "kvm1 ssh-ed25519 AAAA")));
+
+            using var files = HostCredentialFiles.Write(root, host);
+
+            Assert.Equal(string.Format(System.Globalization.CultureInfo.InvariantCulture, expected, Uri.EscapeDataString(files.Folder)), files.EffectiveUri);
+            Assert.Equal(expected.Contains("pkipath", StringComparison.Ordinal), File.Exists(Path.Combine(files.Folder, "clientkey.pem")));
+            Assert.Equal(!expected.Contains("pkipath", StringComparison.Ordinal), File.Exists(Path.Combine(files.Folder, "ssh-key")));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
 }
