@@ -58,7 +58,7 @@ public sealed record SshTunnel(string Host, int? Port, string? User, string? Key
 }
 
 /// <summary>The connection through <c>ssh -W</c>: its standard output read, its standard input written.</summary>
-internal sealed class SshTunnelStream : Stream
+internal sealed class SshTunnelStream : DuplexStream
 {
     private readonly Process _ssh;
     private readonly Stream _in;
@@ -89,12 +89,6 @@ internal sealed class SshTunnelStream : Stream
         _out = _ssh.StandardInput.BaseStream;
     }
 
-    public override bool CanRead => true;
-    public override bool CanWrite => true;
-    public override bool CanSeek => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         // A pipe read does not end on cancellation by itself: ending ssh ends it.
@@ -113,18 +107,8 @@ internal sealed class SshTunnelStream : Stream
         await _out.FlushAsync(cancellationToken);
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
-    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer, offset, count).GetAwaiter().GetResult();
     public override void Flush() => _out.Flush();
     public override Task FlushAsync(CancellationToken cancellationToken) => _out.FlushAsync(cancellationToken);
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     private string Errors()
     {
