@@ -24,17 +24,7 @@ public sealed class ConsoleTests
             await DemoVmTests.LogInAsync(page, portal);
             await page.Locator($"[data-vm='{DemoVm}'] [data-testid=vm-console]").ClickAsync();
 
-            await Expect(page.Locator("[data-testid=console-status]")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 30_000 });
-            // The guest's text console is white on black: some pixel of the canvas must be lit.
-            await page.WaitForFunctionAsync("""
-                () => {
-                    const canvas = document.querySelector('[data-testid=vnc-screen] canvas');
-                    if (!canvas || canvas.width === 0) return false;
-                    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-                    for (let i = 0; i < data.length; i += 4) if (data[i] > 64 || data[i + 1] > 64 || data[i + 2] > 64) return true;
-                    return false;
-                }
-                """, null, new() { Timeout = 30_000 });
+            await WaitForTheScreenAsync(page);
         }
         catch
         {
@@ -42,6 +32,22 @@ public sealed class ConsoleTests
             Console.WriteLine(portal.Output);
             throw;
         }
+    }
+
+    /// <summary>Waits until the console is connected and shows the guest's screen.</summary>
+    internal static async Task WaitForTheScreenAsync(IPage page)
+    {
+        await Expect(page.Locator("[data-testid=console-status]")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 30_000 });
+        // The guest's text console is white on black: some pixel of the canvas must be lit.
+        await page.WaitForFunctionAsync("""
+            () => {
+                const canvas = document.querySelector('[data-testid=vnc-screen] canvas');
+                if (!canvas || canvas.width === 0) return false;
+                const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+                for (let i = 0; i < data.length; i += 4) if (data[i] > 64 || data[i + 1] > 64 || data[i + 2] > 64) return true;
+                return false;
+            }
+            """, null, new() { Timeout = 30_000 });
     }
 
     [Fact]

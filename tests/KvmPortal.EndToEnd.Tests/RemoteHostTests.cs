@@ -64,16 +64,7 @@ public sealed class RemoteHostTests
         await page.WaitUntilInteractiveAsync();
         var vm = page.Locator($"[data-vm='{DemoVm}']", new() { HasText = name });
         await vm.Locator("[data-testid=vm-console]").ClickAsync();
-        await Expect(page.Locator("[data-testid=console-status]")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 30_000 });
-        await page.WaitForFunctionAsync("""
-            () => {
-                const canvas = document.querySelector('[data-testid=vnc-screen] canvas');
-                if (!canvas || canvas.width === 0) return false;
-                const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-                for (let i = 0; i < data.length; i += 4) if (data[i] > 64 || data[i + 1] > 64 || data[i + 2] > 64) return true;
-                return false;
-            }
-            """, null, new() { Timeout = 30_000 });
+        await ConsoleTests.WaitForTheScreenAsync(page);
         await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "kvmportal-e2e-ssh-console.png") });
     }
 
