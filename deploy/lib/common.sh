@@ -43,8 +43,10 @@ KVMPORTAL_RUN_PACKAGES=(
 # Extra packages for the test suite: Chromium for Playwright (fonts-liberation
 # gives pages metric-compatible sans/serif fonts; fontconfig alone may leave
 # none with --no-install-recommends), docker-compose to validate the compose file,
-# iproute2 for the second libvirt host's network namespace (deploy/lib/second-host.sh).
-KVMPORTAL_TEST_PACKAGES=(chromium fonts-liberation docker-compose nginx openssl iproute2)
+# iproute2 for the second libvirt host's network namespace (deploy/lib/second-host.sh),
+# openssh-server and openssh-client for the qemu+ssh tests (they start their own sshd on a
+# loopback port with generated keys; ssh-keygen comes with the client).
+KVMPORTAL_TEST_PACKAGES=(chromium fonts-liberation docker-compose nginx openssl iproute2 openssh-server openssh-client)
 
 _KVMPORTAL_APT_UPDATED=0
 

@@ -20,6 +20,12 @@ public sealed class HypervisorOptions
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// Where hosts' stored credentials are written for libvirt (a private folder per host, removed when the host is
+    /// detached). Unset: a new private folder in the temporary directory per instance, removed at shut-down.
+    /// </summary>
+    public string? CredentialsDirectory { get; set; }
+
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan ReconnectMinDelay { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -23,10 +23,16 @@ public sealed unsafe partial class Connection : IDisposable
     /// Opens a connection with libvirt's default authentication callbacks, so ssh:// and tls:// URIs behave as
     /// they do for virsh. Starts the event loop first, as libvirt requires.
     /// </summary>
-    public static Connection Open(string uri)
+    public static Connection Open(string uri) => Open(uri, interactive: true);
+
+    /// <summary>
+    /// Opens a connection. With <paramref name="interactive"/> false libvirt gets no authentication callback, so it
+    /// can never ask anything (a password, or whether to accept an unknown SSH host key): such a question fails.
+    /// </summary>
+    public static Connection Open(string uri, bool interactive)
     {
         LibvirtEventLoop.EnsureStarted();
-        ConnectionHandle handle = NativeMethods.virConnectOpenAuth(uri, NativeMethods.ConnectAuthPtrDefault, 0);
+        ConnectionHandle handle = NativeMethods.virConnectOpenAuth(uri, interactive ? NativeMethods.ConnectAuthPtrDefault : 0, 0);
         if (handle.IsInvalid)
         {
             var error = LibvirtException.FromLastError();

@@ -17,6 +17,12 @@ public sealed class ConsoleTests
     {
         await page.Locator($"[data-vm='{DemoVm}'] [data-testid=vm-console]").ClickAsync();
 
+        await WaitForTheScreenAsync(page);
+    });
+
+    /// <summary>Waits until the console is connected and shows the guest's screen.</summary>
+    internal static async Task WaitForTheScreenAsync(IPage page)
+    {
         await Expect(page.Locator("[data-testid=console-status]")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 30_000 });
         // The guest's text console is white on black: some pixel of the canvas must be lit.
         await page.WaitForFunctionAsync("""
@@ -28,7 +34,7 @@ public sealed class ConsoleTests
                 return false;
             }
             """, null, new() { Timeout = 30_000 });
-    });
+    }
 
     [Fact]
     public Task TheVmPageShowsAThumbnailOfTheRunningScreen() => WithDemoVmAsync("thumbnail", async (portal, page) =>

@@ -104,7 +104,7 @@ public sealed class HostSessionTests
 
         var snapshot = await hypervisor.Live.WaitForHostAsync(refused, HostStatus.Offline);
         Assert.False(string.IsNullOrWhiteSpace(snapshot.Hosts[refused.Id].StatusMessage));
-        Assert.Equal(HostOfflineReason.Libvirt, snapshot.Hosts[refused.Id].OfflineReason);
+        Assert.Equal(HostOfflineReason.ConnectionRefused, snapshot.Hosts[refused.Id].OfflineReason);
         await hypervisor.Live.WaitForHostAsync(healthy, HostStatus.Online);
     }
 

@@ -29,6 +29,24 @@ public sealed class VncEndpointReaderTests
         Assert.Equal(new VncEndpoint(expected, 5901, null, "s3cret"), endpoint);
     }
 
+    [Theory]
+    [InlineData("127.0.0.1", "127.0.0.1")]
+    [InlineData("localhost", "127.0.0.1")]
+    [InlineData("::1", "::1")]
+    public void ADisplayOnAnSshHostsLoopbackIsReachedThroughItsTunnel(string listen, string expected)
+    {
+        var tunnel = new SshTunnel("kvm1", 2222, "root", "/keys/ssh-key", "/keys/known_hosts");
+
+        var endpoint = VncEndpointReader.Read(Domain(Vnc(5901, listen, "s3cret")), "qemu+ssh://root@kvm1:2222/system", "web1", tunnel);
+
+        Assert.Equal(new VncEndpoint(expected, 5901, null, "s3cret") { Tunnel = tunnel }, endpoint);
+        Assert.Equal(["-F", "none", "-i", "/keys/ssh-key", "-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none",
+            "-o", "UserKnownHostsFile=/keys/known_hosts", "-o", "GlobalKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
+            "-o", "StrictHostKeyChecking=yes", "-o", "ConnectTimeout=10", "-o", "ServerAliveInterval=15", "-o", "ServerAliveCountMax=3",
+            "-T", "-W", $"{(expected.Contains(':') ? $"[{expected}]" : expected)}:5901", "-p", "2222", "-l", "root", "--", "kvm1"],
+            tunnel.Arguments(endpoint.Address!, endpoint.Port));
+    }
+
     [Fact]
     public void AUnixSocketOnTheLocalHostIsUsedDirectly()
     {

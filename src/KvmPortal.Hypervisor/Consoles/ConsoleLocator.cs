@@ -16,6 +16,6 @@ internal sealed class ConsoleLocator(HostManager hosts, IInventory inventory) : 
             using var domain = connection.LookupDomainByUuid(vm.Uuid);
             return domain.GetXmlDescription(DomainXmlFlags.Secure);
         }, cancellationToken);
-        return VncEndpointReader.Read(xml, session.Host.Uri, name);
+        return VncEndpointReader.Read(xml, session.Host.Uri, name, session.ConsoleTunnel);
     }
 }

@@ -8,4 +8,7 @@ namespace KvmPortal.Hypervisor.Consoles;
 public sealed record VncEndpoint(string? Address, int Port, string? SocketPath, string? Password)
 {
     public bool IsUnixSocket => SocketPath is not null;
+
+    /// <summary>When set, <see cref="Address"/>:<see cref="Port"/> is on the host's loopback, reached through this SSH tunnel.</summary>
+    public SshTunnel? Tunnel { get; init; }
 }

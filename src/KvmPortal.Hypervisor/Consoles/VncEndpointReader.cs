@@ -9,7 +9,8 @@ namespace KvmPortal.Hypervisor.Consoles;
 /// </summary>
 internal static class VncEndpointReader
 {
-    public static VncEndpoint Read(string liveXml, string hostUri, string vmName)
+    /// <param name="tunnel">How to reach the host's loopback (an SSH host), or null.</param>
+    public static VncEndpoint Read(string liveXml, string hostUri, string vmName, SshTunnel? tunnel = null)
     {
         var graphics = XDocument.Parse(liveXml).Root?.Element("devices")?.Elements("graphics")
             .FirstOrDefault(g => (string?)g.Attribute("type") == "vnc")
@@ -35,6 +36,8 @@ internal static class VncEndpointReader
         var isLoopback = address == "localhost" || (IPAddress.TryParse(address, out var ip) && IPAddress.IsLoopback(ip));
         if (remoteHost is null)
             return new VncEndpoint(isAny ? "127.0.0.1" : address, port, null, password);
+        if (isLoopback && tunnel is not null)
+            return new VncEndpoint(address == "localhost" ? "127.0.0.1" : address, port, null, password) { Tunnel = tunnel };
         if (isLoopback)
             throw HypervisorException.Because(HypervisorErrorKind.VncLoopbackOnly,
                 $"The VNC display of {vmName} listens only on the loopback of host {remoteHost}. Make it listen on an address this dashboard can reach.", vmName, remoteHost);

@@ -17,14 +17,24 @@ internal sealed class HostManager(
     private readonly Dictionary<Guid, HostSession> _sessions = [];
     private readonly ILogger _logger = loggers.CreateLogger<HostSession>();
     private readonly IReadOnlyList<IUsageSampleSink> _usageSinks = [.. usageSinks ?? []];
+    private string? _ownCredentialsRoot;
 
     public void Attach(HostDefinition host)
     {
         lock (_gate)
         {
             if (_sessions.ContainsKey(host.Id)) return;
-            _sessions[host.Id] = new HostSession(host, inventory, options.Value, clock, _logger, _usageSinks);
+            _sessions[host.Id] = new HostSession(host, inventory, options.Value, clock, _logger, _usageSinks, CredentialsRoot);
         }
+    }
+
+    /// <summary>The configured credentials folder, or (made when first asked) a private one of this instance.</summary>
+    private string CredentialsRoot()
+    {
+        if (options.Value.CredentialsDirectory is { Length: > 0 } configured)
+            return configured;
+        lock (_gate)
+            return _ownCredentialsRoot ??= HostCredentialFiles.CreateInstanceRoot();
     }
 
     public async Task DetachAsync(Guid hostId)
@@ -56,5 +66,7 @@ internal sealed class HostManager(
             _sessions.Clear();
         }
         await Task.WhenAll(sessions.Select(s => s.DisposeAsync().AsTask()));
+        if (_ownCredentialsRoot is { } root && Directory.Exists(root))
+            Directory.Delete(root, recursive: true);
     }
 }

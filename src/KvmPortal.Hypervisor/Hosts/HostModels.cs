@@ -1,7 +1,14 @@
 namespace KvmPortal.Hypervisor.Hosts;
 
-/// <summary>A host as the dashboard knows it: a name and a libvirt URI. Persisted by the web app.</summary>
-public sealed record HostDefinition(Guid Id, string Name, string Uri);
+/// <summary>
+/// A host as the dashboard knows it: a name, the libvirt URI the user entered and, optionally, the credentials to
+/// reach it with. Persisted by the web app.
+/// </summary>
+public sealed record HostDefinition(Guid Id, string Name, string Uri)
+{
+    /// <summary>Stored TLS/SSH credentials; null means the environment's (/etc/pki, ~/.ssh) are used.</summary>
+    public HostCredentials? Credentials { get; init; }
+}
 
 public enum HostStatus { Connecting, Online, Offline }
 
@@ -36,6 +43,22 @@ public enum HostOfflineReason
     ConnectionFailed,
     /// <summary>A fault of ours; <see cref="HostInfo.StatusMessage"/> has the details.</summary>
     Unexpected,
+    /// <summary>Nothing listens at the host's address and port (argument: libvirt's text).</summary>
+    ConnectionRefused,
+    /// <summary>The host's TLS certificate is not signed by the CA configured for it (argument: libvirt's text).</summary>
+    TlsServerNotTrusted,
+    /// <summary>Our client certificate or key is unusable: not of the CA, expired, wrong purpose (argument: libvirt's text).</summary>
+    TlsClientCertificateInvalid,
+    /// <summary>The host closed the TLS handshake: it did not accept our client certificate (argument: libvirt's text).</summary>
+    TlsRejectedByHost,
+    /// <summary>The SSH host key is not in the known_hosts entries (argument: libvirt's text).</summary>
+    SshHostKeyUnknown,
+    /// <summary>The SSH host key differs from the known_hosts entry: possible man in the middle (argument: libvirt's text).</summary>
+    SshHostKeyChanged,
+    /// <summary>The host refused our SSH key or login (argument: libvirt's text).</summary>
+    SshAuthRefused,
+    /// <summary>The host refused the authentication (argument: libvirt's text).</summary>
+    AuthRefused,
 }
 
 /// <summary>

@@ -32,6 +32,8 @@ internal sealed class HostSession : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _publishGate = new();
     private readonly Task _loop;
+    private readonly Func<string> _credentialsRoot;
+    private HostCredentialFiles? _credentialFiles;
     private Connection? _connection;
     private HostCapabilities? _capabilities;
     private HostStatus _status = HostStatus.Connecting;
@@ -42,9 +44,10 @@ internal sealed class HostSession : IAsyncDisposable
 
     public HostSession(
         HostDefinition host, InventoryStore inventory, HypervisorOptions options, TimeProvider clock, ILogger logger,
-        IReadOnlyList<IUsageSampleSink>? usageSinks = null)
+        IReadOnlyList<IUsageSampleSink>? usageSinks = null, Func<string>? credentialsRoot = null)
     {
         Host = host;
+        _credentialsRoot = credentialsRoot ?? (() => throw new InvalidOperationException("No folder for host credentials was given."));
         _usageSinks = usageSinks ?? [];
         _inventory = inventory;
         _options = options;
@@ -80,6 +83,9 @@ internal sealed class HostSession : IAsyncDisposable
     internal Connection LiveConnection => Volatile.Read(ref _connection)
         ?? throw new HypervisorException($"Host {Host.Name} is offline.") { Kind = HypervisorErrorKind.HostOffline, Arguments = [Host.Name] };
 
+    /// <summary>The SSH tunnel to the host's loopback (for consoles listening there), with the host's own credentials; null when not an SSH host.</summary>
+    internal Consoles.SshTunnel? ConsoleTunnel => Consoles.SshTunnel.For(Host, Volatile.Read(ref _credentialFiles));
+
     /// <summary>Asks the session to re-read one domain now, e.g. right after an operation on it.</summary>
     public void RequestRefresh(Guid uuid) => _refreshRequests.Writer.TryWrite(uuid);
 
@@ -91,6 +97,7 @@ internal sealed class HostSession : IAsyncDisposable
     {
         await _stop.CancelAsync();
         await _loop;
+        _credentialFiles?.Dispose();
         lock (_publishGate)
         {
             _detached = true;
@@ -124,7 +131,7 @@ internal sealed class HostSession : IAsyncDisposable
             {
                 cause = e switch
                 {
-                    LibvirtException => new OfflineCause(HostOfflineReason.Libvirt, e.Message),
+                    LibvirtException libvirt => new OfflineCause(ConnectFailures.Classify(libvirt), e.Message),
                     ConnectTimeoutException t => new OfflineCause(HostOfflineReason.ConnectTimeout, t.Message, [t.Seconds.ToString(CultureInfo.InvariantCulture)]),
                     _ => new OfflineCause(HostOfflineReason.Unexpected, $"Unexpected error: {e.Message}"),
                 };
@@ -148,7 +155,8 @@ internal sealed class HostSession : IAsyncDisposable
 
     private async Task<Connection> OpenAsync(CancellationToken stop)
     {
-        var opening = Task.Run(() => Connection.Open(Host.Uri));
+        var (uri, interactive) = ConnectUri();
+        var opening = Task.Run(() => Connection.Open(uri, interactive));
         try
         {
             return await opening.WaitAsync(_options.ConnectTimeout, _clock, stop);
@@ -165,6 +173,21 @@ internal sealed class HostSession : IAsyncDisposable
                 throw new ConnectTimeoutException((int)_options.ConnectTimeout.TotalSeconds);
             throw;
         }
+    }
+
+    /// <summary>
+    /// The URI to open and whether libvirt may ask questions: a host with stored credentials gets the URI that uses
+    /// their files and no authentication callback (nothing may prompt, e.g. to accept an unknown host key).
+    /// </summary>
+    private (string Uri, bool Interactive) ConnectUri()
+    {
+        if (Host.Credentials is not { IsEmpty: false })
+            return (Host.Uri, true);
+        if (OperatingSystem.IsWindows())
+            throw new PlatformNotSupportedException("Stored host credentials need a Unix file system.");
+        if (_credentialFiles is null)
+            Volatile.Write(ref _credentialFiles, HostCredentialFiles.Write(_credentialsRoot(), Host)); // read by consoles
+        return (_credentialFiles!.EffectiveUri, false);
     }
 
     /// <summary>Serves one connection until it closes; returns why it closed.</summary>

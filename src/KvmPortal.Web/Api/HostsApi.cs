@@ -2,10 +2,12 @@ using KvmPortal.Hypervisor.Hosts;
 using KvmPortal.Hypervisor.Inventory;
 using KvmPortal.Web.Access;
 using KvmPortal.Web.Hosts;
+using KvmPortal.Web.Hosts.Credentials;
 
 namespace KvmPortal.Web.Api;
 
-public sealed record AddHostRequest(string? Name = null, string? Uri = null);
+/// <summary>A new host; <c>credentials</c> (PEM/OpenSSH text, see the host form) are optional.</summary>
+public sealed record AddHostRequest(string? Name = null, string? Uri = null, HostCredentialInput? Credentials = null);
 
 /// <summary>/api/v1/hosts: the hosts' live state from the inventory; adding and removing through the host directory.</summary>
 public static class HostsApi
@@ -33,11 +35,23 @@ public static class HostsApi
 
         hosts.MapPost("/", async (AddHostRequest request, IHostDirectory directory, CancellationToken ct) =>
         {
-            var result = await directory.AddAsync(request.Name, request.Uri, ct);
+            var result = await directory.AddAsync(request.Name, request.Uri, request.Credentials, ct);
             return result.Host is { } host
                 ? Results.Created($"{ApiRoutes.Base}/hosts/{host.Id}", new { host.Id, host.Name, host.Uri })
-                : ApiProblems.Invalid("host", result.Error!);
+                : Invalid(result);
         });
+
+        // Stored credentials: the summary (never the keys), replace, remove.
+        hosts.MapGet("/{hostId}/credentials", async (Guid hostId, IHostDirectory directory, CancellationToken ct) =>
+            await directory.CredentialSummaryAsync(hostId, ct) is { } summary ? Results.Ok(summary) : Results.NoContent());
+
+        hosts.MapPut("/{hostId}/credentials", async (Guid hostId, HostCredentialInput credentials, IHostDirectory directory, CancellationToken ct) =>
+            await directory.SetCredentialsAsync(hostId, credentials, ct) is { Succeeded: false } failed
+                ? failed.Problems.Count > 0 ? Invalid(failed) : ApiProblems.HostNotFound(hostId)
+                : Results.NoContent());
+
+        hosts.MapDelete("/{hostId}/credentials", async (Guid hostId, IHostDirectory directory, CancellationToken ct) =>
+            await directory.SetCredentialsAsync(hostId, null, ct) is { Succeeded: false } ? ApiProblems.HostNotFound(hostId) : Results.NoContent());
 
         hosts.MapDelete("/{hostId}", async (Guid hostId, IHostDirectory directory, CancellationToken ct) =>
         {
@@ -46,4 +60,8 @@ public static class HostsApi
         });
         return api;
     }
+
+    private static IResult Invalid(HostDirectoryResult result) => result.Problems.Count > 0
+        ? Results.ValidationProblem(result.Problems.GroupBy(p => p.Field.ToString()).ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray()))
+        : ApiProblems.Invalid("host", result.Error!);
 }

@@ -99,26 +99,40 @@ public static class ConsoleProxyEndpoints
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(ConnectTimeout);
-        Socket socket = endpoint.SocketPath is not null
-            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
-            : new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         Stream? stream = null;
         try
         {
-            if (endpoint.SocketPath is { } path)
-                await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), timeout.Token);
-            else
-                await socket.ConnectAsync(endpoint.Address!, endpoint.Port, timeout.Token);
-            stream = new NetworkStream(socket, ownsSocket: true);
+            stream = endpoint.Tunnel is { } tunnel
+                ? tunnel.Open(endpoint.Address!, endpoint.Port) // a display on an SSH host's loopback
+                : await ConnectSocketAsync(endpoint, timeout.Token);
             await RfbHandshake.ConnectToServerAsync(stream, endpoint.Password, timeout.Token);
             return stream;
         }
         catch (Exception e)
         {
             if (stream is not null) await stream.DisposeAsync();
-            else socket.Dispose();
             if (e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
                 throw new TimeoutException($"The VNC server did not answer within {ConnectTimeout.TotalSeconds:0} s.");
+            throw;
+        }
+    }
+
+    private static async Task<Stream> ConnectSocketAsync(VncEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        Socket socket = endpoint.SocketPath is not null
+            ? new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified)
+            : new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            if (endpoint.SocketPath is { } path)
+                await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cancellationToken);
+            else
+                await socket.ConnectAsync(endpoint.Address!, endpoint.Port, cancellationToken);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
             throw;
         }
     }

@@ -10,4 +10,8 @@ public sealed class HostRecord
     public required string Name { get; set; }
     public required string Uri { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>The host's TLS/SSH credentials, protected with Data Protection (HostCredentialProtector); null: none.</summary>
+    [System.Text.Json.Serialization.JsonIgnore] // never part of any response, even encrypted
+    public string? ProtectedCredentials { get; set; }
 }

@@ -1,5 +1,6 @@
 using KvmPortal.Hypervisor;
 using KvmPortal.Web.Hosts;
+using KvmPortal.Web.Hosts.Credentials;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace KvmPortal.Web.Hosting;
@@ -14,6 +15,8 @@ public static class KvmPortalHypervisorServiceCollectionExtensions
     {
         services.AddHypervisor();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<HostCredentialValidator>();
+        services.AddSingleton<HostCredentialProtector>();
         services.AddSingleton<HostDirectory>();
         services.AddHostedService<HostStartup>();
         return services;

@@ -18,7 +18,7 @@ internal sealed class HostStartup(HostDirectory directory, IOptions<KvmPortalOpt
         {
             foreach (var uri in options.Value.DefaultHosts.Distinct())
             {
-                var result = await directory.AddAsync(DefaultName(uri), uri, cancellationToken);
+                var result = await directory.AddAsync(DefaultName(uri), uri, cancellationToken: cancellationToken);
                 if (result.Succeeded)
                     logger.LogInformation("Added default host {Uri}", uri);
                 else

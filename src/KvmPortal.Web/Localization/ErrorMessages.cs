@@ -72,9 +72,8 @@ public static class ErrorMessages
     {
         if (host.OfflineReason is not { } reason)
             return host.StatusMessage;
-        string[] arguments = reason is HostOfflineReason.Libvirt or HostOfflineReason.Unexpected
-            ? [host.StatusMessage ?? ""]
-            : [.. host.OfflineArguments];
+        // Reasons without arguments of their own show libvirt's (or our) text beside the explanation.
+        string[] arguments = host.OfflineArguments.Count == 0 ? [host.StatusMessage ?? ""] : [.. host.OfflineArguments];
         var translated = text[$"HostOfflineReason{reason}", arguments];
         return translated.ResourceNotFound ? host.StatusMessage : translated.Value;
     }

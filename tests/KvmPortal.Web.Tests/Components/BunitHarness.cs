@@ -49,6 +49,9 @@ public abstract class BunitHarness : IAsyncLifetime
         Context.Services.AddSingleton(TimeProvider.System);
         // The host directory is constructed for the hosts page but these tests never reach the database.
         Context.Services.AddDbContextFactory<KvmPortalDbContext>(o => o.UseNpgsql("Host=unused.invalid"));
+        Context.Services.AddSingleton<KvmPortal.Web.Hosts.Credentials.HostCredentialValidator>();
+        Context.Services.AddSingleton(new KvmPortal.Web.Hosts.Credentials.HostCredentialProtector(
+            new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider()));
         Context.Services.AddSingleton<HostDirectory>();
         Context.Services.AddSingleton<IHostDirectory>(sp => sp.GetRequiredService<HostDirectory>());
         Context.Services.AddSingleton<IAccessViewSource>(Permissions);

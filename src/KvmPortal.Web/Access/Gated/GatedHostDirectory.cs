@@ -1,5 +1,6 @@
 using KvmPortal.Web.Audit;
 using KvmPortal.Web.Hosts;
+using KvmPortal.Web.Hosts.Credentials;
 
 namespace KvmPortal.Web.Access.Gated;
 
@@ -12,10 +13,24 @@ internal sealed class GatedHostDirectory(HostDirectory inner, OperationGate gate
         return await inner.ListAsync(cancellationToken);
     }
 
-    public Task<HostDirectoryResult> AddAsync(string? name, string? uri, CancellationToken cancellationToken = default) =>
+    public Task<HostDirectoryResult> AddAsync(string? name, string? uri, HostCredentialInput? credentials = null, CancellationToken cancellationToken = default) =>
         gate.RunAsync(
-            new GatedOperation(PortalAction.ManageHosts, "host.add", AccessTarget.Global, new AuditTarget(HostName: name, Other: uri), new { name, uri }),
-            () => inner.AddAsync(name, uri, cancellationToken), cancellationToken, result => result.Error);
+            new GatedOperation(PortalAction.ManageHosts, "host.add", AccessTarget.Global, new AuditTarget(HostName: name, Other: uri),
+                new { name, uri, tls = credentials?.HasTls ?? false, ssh = credentials?.HasSsh ?? false }),
+            () => inner.AddAsync(name, uri, credentials, cancellationToken), cancellationToken, result => result.Error);
+
+    // Only which kinds of credentials were stored is audited, never the keys.
+    public Task<HostDirectoryResult> SetCredentialsAsync(Guid id, HostCredentialInput? credentials, CancellationToken cancellationToken = default) =>
+        gate.RunAsync(
+            new GatedOperation(PortalAction.ManageHosts, credentials is { IsEmpty: false } ? "host.credentials.change" : "host.credentials.remove",
+                AccessTarget.Host(id), targets.Host(id), new { tls = credentials?.HasTls ?? false, ssh = credentials?.HasSsh ?? false }),
+            () => inner.SetCredentialsAsync(id, credentials, cancellationToken), cancellationToken, result => result.Error);
+
+    public async Task<HostCredentialSummary?> CredentialSummaryAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await gate.DemandAsync(PortalAction.ManageHosts, AccessTarget.Host(id), cancellationToken);
+        return await inner.CredentialSummaryAsync(id, cancellationToken);
+    }
 
     public Task<HostDirectoryResult> RemoveAsync(Guid id, CancellationToken cancellationToken = default) =>
         gate.RunAsync(

@@ -289,6 +289,9 @@ namespace KvmPortal.Web.Data.Migrations
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)");
 
+                    b.Property<string>("ProtectedCredentials")
+                        .HasColumnType("text");
+
                     b.Property<string>("Uri")
                         .IsRequired()
                         .HasMaxLength(1024)
