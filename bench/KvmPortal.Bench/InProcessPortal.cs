@@ -61,9 +61,9 @@ internal sealed class InProcessPortal : IAsyncDisposable
             [KvmPortalBuilderExtensions.UrlsVariable] = baseUrl,
             ["ConnectionStrings:KvmPortal"] = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = database }.ConnectionString,
             [KvmPortal.Web.Hosting.OptionsServiceCollectionExtensions.AdminPasswordVariable] = adminPassword,
-            ["Consoles:MaxSessionsPerUser"] = "100",
+            ["Consoles:MaxSessionsPerUser"] = "1000",
             ["Logging:LogLevel:Default"] = "Warning",
-            ["Logging:LogLevel:KvmPortal.Web.Consoles"] = "Information",
+            ["Logging:LogLevel:KvmPortal.Web.Consoles"] = "Warning", // the console benchmark opens thousands of sessions
         }.Concat(hosts));
         builder.AddKvmPortal();
         var app = builder.Build();

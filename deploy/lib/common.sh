@@ -45,6 +45,8 @@ KVMPORTAL_RUN_PACKAGES=(
 # none with --no-install-recommends), docker-compose to validate the compose file,
 # iproute2 for the second libvirt host's network namespace (deploy/lib/second-host.sh).
 KVMPORTAL_TEST_PACKAGES=(chromium fonts-liberation docker-compose nginx openssl iproute2)
+# The console benchmark's peers: websockify (numpy makes its unmasking fast, as deployed) and socat, the floor.
+KVMPORTAL_BENCH_PACKAGES=(websockify python3-numpy socat)
 
 _KVMPORTAL_APT_UPDATED=0
 
