@@ -53,7 +53,7 @@ public static class ConsoleProxyEndpoints
         {
             await ConsoleProxySession.RunAsync(context, admission, recording, sessions, logger, async (client, counters, stop) =>
             {
-                await RfbHandshake.AcceptClientAsync(client, stop);
+                await RfbHandshake.AcceptClientAsync(client.Stream, stop);
                 return await VncRelay.RunAsync(client, server, new RfbClientMessageFilter(target.Mode == ConsoleMode.ViewOnly), counters, stop);
             });
         }

@@ -25,9 +25,9 @@ internal static class ConsoleProxySession
         return sessions.RecordAsync(admission.UserId, admission.UserName, target, vmName, cancellationToken);
     }
 
-    /// <summary>Runs <paramref name="relay"/> (client stream, counters, stop token -> why it ended) as a registered session.</summary>
+    /// <summary>Runs <paramref name="relay"/> (the browser's end, counters, stop token -> why it ended) as a registered session.</summary>
     public static async Task RunAsync(HttpContext context, ConsoleAdmission admission, Task<ConsoleSessionRecord> recording,
-        ConsoleSessions sessions, ILogger logger, Func<Stream, RelayCounters, CancellationToken, Task<string>> relay)
+        ConsoleSessions sessions, ILogger logger, Func<ConsoleClient, RelayCounters, CancellationToken, Task<string>> relay)
     {
         var (userId, _, target, _) = admission;
         var accept = new WebSocketAcceptContext { SubProtocol = context.WebSockets.WebSocketRequestedProtocols.Contains("binary") ? "binary" : null };
@@ -41,7 +41,7 @@ internal static class ConsoleProxySession
             await sessions.AbandonAsync(recording);
             throw;
         }
-        await using var client = WebSocketStream.Create(socket, WebSocketMessageType.Binary, ownsWebSocket: true);
+        await using var client = new ConsoleClient(socket);
         var counters = new RelayCounters();
         var session = sessions.Register(await recording, counters, context.RequestAborted);
         var vmName = session.VmName;
