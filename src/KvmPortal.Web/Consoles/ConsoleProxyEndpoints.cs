@@ -30,7 +30,8 @@ public static class ConsoleProxyEndpoints
     {
         var logger = Logger(loggers);
         var aborted = context.RequestAborted;
-        if (await gatekeeper.AdmitAsync(context, ConsoleKind.Vnc) is not { } admission)
+        // The VM's VNC server is reached while the gatekeeper checks the permission again.
+        if (await gatekeeper.AdmitAsync(context, ConsoleKind.Vnc, target => ReachAsync(locator, target, aborted)) is not var (admission, reaching))
             return;
         using var _ = admission; // frees the console slot when the connection ends
         var target = admission.Target;
@@ -39,8 +40,7 @@ public static class ConsoleProxyEndpoints
         Stream server;
         try
         {
-            var endpoint = await locator.LocateVncAsync(new VmKey(target.HostId, target.DomainUuid), aborted);
-            server = await ConnectAsync(endpoint, aborted);
+            server = await reaching;
         }
         catch (Exception e) when (e is HypervisorException or RfbHandshakeException or SocketException or IOException or TimeoutException)
         {
@@ -90,6 +90,9 @@ public static class ConsoleProxyEndpoints
     }
 
     private static ILogger Logger(ILoggerFactory loggers) => loggers.CreateLogger(typeof(ConsoleProxyEndpoints).FullName!);
+
+    private static async Task<Stream> ReachAsync(IConsoleLocator locator, ConsoleTarget target, CancellationToken cancellationToken) =>
+        await ConnectAsync(await locator.LocateVncAsync(new VmKey(target.HostId, target.DomainUuid), cancellationToken), cancellationToken);
 
     /// <summary>
     /// The VM's VNC server, connected and past its handshake (the proxy authenticates itself) within
