@@ -86,12 +86,15 @@ public static class ConsoleBenchmark
                         }));
                 }
 
-            foreach (var path in relays.Prepend(direct))
-            {
-                await using var client = await path.OpenAsync();
+            // Round trips in turns of 10 per path, so the shared machine's noise falls on all of them alike.
+            var echoing = new Dictionary<BenchPath, RfbBenchClient>();
+            foreach (var path in relays.Prepend(direct)) echoing[path] = await path.OpenAsync();
+            foreach (var client in echoing.Values)
                 for (var i = 0; i < 50; i++) await client.RoundTripAsync();
-                for (var i = 0; i < roundTrips; i++) path.RoundTripMs.Add((await client.RoundTripAsync()).TotalMilliseconds);
-            }
+            for (var turn = 0; turn < roundTrips; turn += 10)
+                foreach (var (path, client) in echoing)
+                    for (var i = 0; i < 10; i++) path.RoundTripMs.Add((await client.RoundTripAsync()).TotalMilliseconds);
+            foreach (var client in echoing.Values) await client.DisposeAsync();
 
             // Idle sessions: the clients and the synthetic server live in this process, so websockify's sessions (a
             // process each, outside) are the baseline that KvmPortal's in-process cost is measured against.

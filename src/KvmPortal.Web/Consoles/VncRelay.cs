@@ -77,10 +77,16 @@ internal static class VncRelay
             var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
             try
             {
-                var read = await server.ReadAsync(buffer, cancellationToken);
-                if (read == 0) return "closed by the VNC server";
-                await client.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-                counters.AddToClient(read);
+                // Keep the buffer while reads fill it (a bulk update is streaming); give it back when the server pauses.
+                int read;
+                do
+                {
+                    read = await server.ReadAsync(buffer, cancellationToken);
+                    if (read == 0) return "closed by the VNC server";
+                    await client.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                    counters.AddToClient(read);
+                }
+                while (read == buffer.Length);
             }
             finally
             {
