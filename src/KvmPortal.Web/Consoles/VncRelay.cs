@@ -10,7 +10,7 @@ namespace KvmPortal.Web.Consoles;
 /// </summary>
 internal static class VncRelay
 {
-    private const int BufferSize = 64 * 1024;
+    private const int BufferSize = 256 * 1024;
     private const int IdleBufferSize = 256;
 
     /// <summary>Runs until either side closes or the client misbehaves; returns why the session ended.</summary>
