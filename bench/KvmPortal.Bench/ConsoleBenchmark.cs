@@ -74,7 +74,8 @@ public static class ConsoleBenchmark
                 {
                     await using (var client = await path.OpenAsync())
                         path.OneStream = Math.Max(path.OneStream, await TimedMiBps(() => client.FetchAsync(Width, (ushort)(oneStreamMiB * 64))));
-                    var many = await Task.WhenAll(Enumerable.Range(0, streams).Select(_ => path.OpenAsync()));
+                    var many = new List<RfbBenchClient>(); // opened one after another: the shared PostgreSQL has few connections to spare
+                    for (var i = 0; i < streams; i++) many.Add(await path.OpenAsync());
                     path.ManyStreams = Math.Max(path.ManyStreams, await TimedMiBps(async () =>
                         (await Task.WhenAll(many.Select(c => c.FetchAsync(Width, perStreamRows)))).Sum()));
                     foreach (var c in many) await c.DisposeAsync();

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Net.Sockets;
 
 namespace KvmPortal.Web.Consoles;
 
@@ -77,16 +78,15 @@ internal static class VncRelay
             var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
             try
             {
-                // Keep the buffer while reads fill it (a bulk update is streaming); give it back when the server pauses.
-                int read;
+                // Keep the buffer while more is already waiting (a bulk update streaming); give it back when the server pauses.
                 do
                 {
-                    read = await server.ReadAsync(buffer, cancellationToken);
+                    var read = await server.ReadAsync(buffer, cancellationToken);
                     if (read == 0) return "closed by the VNC server";
                     await client.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
                     counters.AddToClient(read);
                 }
-                while (read == buffer.Length);
+                while (server is NetworkStream { DataAvailable: true });
             }
             finally
             {
