@@ -81,7 +81,10 @@ internal sealed class InProcessPortal : IAsyncDisposable
         var user = await users.FindByNameAsync(AdminUser) ?? throw new InvalidOperationException("the administrator was not seeded");
         var principal = await claims.CreateAsync(user);
         var cookie = _app.Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(IdentityConstants.ApplicationScheme);
-        var value = cookie.TicketDataFormat.Protect(new AuthenticationTicket(principal, IdentityConstants.ApplicationScheme));
+        // Issued now, as a login stamps it: a cookie without IssuedUtc has its security stamp checked in the database on every request.
+        var now = DateTimeOffset.UtcNow;
+        var properties = new AuthenticationProperties { IssuedUtc = now, ExpiresUtc = now + cookie.ExpireTimeSpan };
+        var value = cookie.TicketDataFormat.Protect(new AuthenticationTicket(principal, properties, IdentityConstants.ApplicationScheme));
         return (user.Id, $"{cookie.Cookie.Name}={value}");
     }
 
