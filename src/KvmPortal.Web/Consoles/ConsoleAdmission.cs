@@ -54,6 +54,9 @@ internal sealed class ConsoleGatekeeper(ConsoleTickets tickets, ConsoleSessions 
             return await RefuseAsync<T>(context, userId, null, "foreign origin", StatusCodes.Status403Forbidden);
         }
 
+        // The user's grants are read while the ticket is redeemed: two database round trips at once, not one after the other.
+        var actor = CurrentActor.FromPrincipal(context.User, SourceAddress.Of(context));
+        var decisions = access.Prepare(actor, context.RequestAborted);
         var redemption = await tickets.RedeemAsync(context.Request.Query["ticket"].ToString(), userId, context.RequestAborted);
         if (redemption.Target is not { } ticketTarget || ticketTarget.Kind != kind)
         {
@@ -65,8 +68,7 @@ internal sealed class ConsoleGatekeeper(ConsoleTickets tickets, ConsoleSessions 
         var reaching = reach(ticketTarget);
         try
         {
-            var actor = CurrentActor.FromPrincipal(context.User, SourceAddress.Of(context));
-            if (await access.GetModeAsync(actor, ticketTarget.HostId, ticketTarget.DomainUuid, ticketTarget.Mode, context.RequestAborted) is not { } mode)
+            if (await access.GetModeAsync(decisions, ticketTarget.HostId, ticketTarget.DomainUuid, ticketTarget.Mode) is not { } mode)
             {
                 logger.LogWarning("Console of VM {Vm} refused for user {User}: no console permission any more", ticketTarget.DomainUuid, userId);
                 await DiscardAsync(reaching);
