@@ -36,7 +36,7 @@ public static class ConsoleProxyEndpoints
         using var _ = admission; // frees the console slot when the connection ends
         var target = admission.Target;
 
-        var recording = ConsoleProxySession.BeginRecording(admission, sessions, inventory, aborted);
+        var recording = ConsoleProxySession.BeginRecording(admission, sessions, inventory);
         Stream server;
         try
         {
@@ -69,7 +69,7 @@ public static class ConsoleProxyEndpoints
         var target = admission.Target;
         var device = context.Request.Query["device"].ToString() is { Length: > 0 } alias ? alias : null;
 
-        var recording = ConsoleProxySession.BeginRecording(admission, sessions, inventory, context.RequestAborted);
+        var recording = ConsoleProxySession.BeginRecording(admission, sessions, inventory);
         SerialConsoleViewer console;
         try
         {

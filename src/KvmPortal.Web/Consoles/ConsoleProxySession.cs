@@ -17,12 +17,11 @@ internal static class ConsoleProxySession
     /// Starts writing the session's record as soon as the connection is admitted, to run while the proxy reaches the VM;
     /// <see cref="RunAsync"/> opens it, or the endpoint abandons it when the VM cannot be reached.
     /// </summary>
-    public static ConsoleRecording BeginRecording(ConsoleAdmission admission, ConsoleSessions sessions, IInventory inventory,
-        CancellationToken cancellationToken)
+    public static ConsoleRecording BeginRecording(ConsoleAdmission admission, ConsoleSessions sessions, IInventory inventory)
     {
         var target = admission.Target;
         var vmName = inventory.Current.Vms.TryGetValue(new VmKey(target.HostId, target.DomainUuid), out var info) ? info.Name : target.DomainUuid.ToString();
-        return sessions.BeginRecording(admission.UserId, admission.UserName, target, vmName, cancellationToken);
+        return sessions.BeginRecording(admission.UserId, admission.UserName, target, vmName);
     }
 
     /// <summary>Runs <paramref name="relay"/> (the browser's end, counters, stop token -> why it ended) as a registered session.</summary>

@@ -109,7 +109,7 @@ public sealed class ConsoleSessions(IDbContextFactory<KvmPortalDbContext> contex
     public async Task<LiveConsoleSession> StartAsync(string userId, string userName, ConsoleTarget target, string vmName,
         RelayCounters counters, CancellationToken cancellationToken)
     {
-        var recording = BeginRecording(userId, userName, target, vmName, cancellationToken);
+        var recording = BeginRecording(userId, userName, target, vmName);
         await recording.Saved;
         return Register(recording.Record, counters, cancellationToken);
     }
@@ -118,10 +118,10 @@ public sealed class ConsoleSessions(IDbContextFactory<KvmPortalDbContext> contex
     /// Starts writing the session's start to PostgreSQL. The proxies start this as soon as a connection is admitted and
     /// let it run while they reach the VM and the relay starts (a session whose record cannot be written is ended at
     /// once, see <see cref="EndUnrecorded"/>), or <see cref="AbandonAsync"/> it when the VM cannot be reached: so the
-    /// write adds nothing to a console's set-up time.
+    /// write adds nothing to a console's set-up time. The write is not cancelled when the browser leaves: a session
+    /// that relayed even a moment has its record.
     /// </summary>
-    public ConsoleRecording BeginRecording(string userId, string userName, ConsoleTarget target, string vmName,
-        CancellationToken cancellationToken)
+    public ConsoleRecording BeginRecording(string userId, string userName, ConsoleTarget target, string vmName)
     {
         var record = new ConsoleSessionRecord
         {
@@ -135,14 +135,14 @@ public sealed class ConsoleSessions(IDbContextFactory<KvmPortalDbContext> contex
             Mode = target.Mode,
             StartedAt = clock.GetUtcNow(),
         };
-        return new ConsoleRecording(record, SaveAsync(record, cancellationToken));
+        return new ConsoleRecording(record, SaveAsync(record));
     }
 
-    private async Task SaveAsync(ConsoleSessionRecord record, CancellationToken cancellationToken)
+    private async Task SaveAsync(ConsoleSessionRecord record)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var db = await contexts.CreateDbContextAsync();
         db.ConsoleSessions.Add(record);
-        await db.SaveChangesAsync(cancellationToken);
+        await db.SaveChangesAsync();
     }
 
     /// <summary>Ends an open session whose start could not be recorded: no console runs unrecorded.</summary>

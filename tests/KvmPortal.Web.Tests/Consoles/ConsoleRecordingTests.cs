@@ -18,7 +18,7 @@ public sealed class ConsoleRecordingTests
     {
         var sessions = new ConsoleSessions(Unreachable, Options.Create(new ConsoleOptions()), TimeProvider.System, null!);
         var target = new ConsoleTarget(Guid.NewGuid(), Guid.NewGuid(), ConsoleKind.Vnc, ConsoleMode.Full);
-        var recording = sessions.BeginRecording("u1", "user-1", target, "vm-1", CancellationToken.None);
+        var recording = sessions.BeginRecording("u1", "user-1", target, "vm-1");
         var session = sessions.Register(recording.Record, new RelayCounters(), CancellationToken.None);
 
         Assert.False(await recording.WasSavedAsync());
