@@ -2,8 +2,8 @@
 # Run a KvmPortal benchmark side by side with its peer and print the figures as ratios.
 #   bench/run.sh inventory [--hosts 50] [--vms 100] [--runs 3]
 #   bench/run.sh volumes [--mib 1024] [--runs 2] [--binding]   (--binding: also the bare binding, synchronous)
-#   bench/run.sh console [--runs 3] [--frames 60] [--round-trips 500] [--connects 20]
-#     (the VNC console proxy vs websockify on the demo VM's VNC server; starts PostgreSQL and the demo VM)
+#   bench/run.sh console [--runs 3] [--mib 128] [--streams 50] [--upload-mib 64] [--round-trips 1000] [--connects 100] [--idle 200] [--closing 500]
+#     (the VNC console proxy vs websockify and socat, in front of a synthetic VNC server on a libvirt test-driver host; starts PostgreSQL)
 #   bench/run.sh usage-write [--vms 1000] [--intervals 30]
 #     (the usage recorder's batched write of one interval vs one INSERT per row; starts PostgreSQL)
 #   bench/run.sh circuits [--hosts 50] [--vms 100] [--circuits 200] [--changes 20] [--renders 5]
@@ -22,9 +22,8 @@ ensure_dotnet
 ensure_libvirtd
 if [[ "${1:-}" == console ]]; then
     source "$ROOT/deploy/lib/postgres.sh"
-    ensure_packages websockify
+    ensure_packages "${KVMPORTAL_BENCH_PACKAGES[@]}"
     ensure_postgres
-    ensure_demo_vm
 fi
 if [[ "${1:-}" == usage-write || "${1:-}" == usage-queries || "${1:-}" == circuits ]]; then
     source "$ROOT/deploy/lib/postgres.sh"

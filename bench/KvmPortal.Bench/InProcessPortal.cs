@@ -61,9 +61,9 @@ internal sealed class InProcessPortal : IAsyncDisposable
             [KvmPortalBuilderExtensions.UrlsVariable] = baseUrl,
             ["ConnectionStrings:KvmPortal"] = new NpgsqlConnectionStringBuilder(serverConnectionString) { Database = database }.ConnectionString,
             [KvmPortal.Web.Hosting.OptionsServiceCollectionExtensions.AdminPasswordVariable] = adminPassword,
-            ["Consoles:MaxSessionsPerUser"] = "100",
+            ["Consoles:MaxSessionsPerUser"] = "1000",
             ["Logging:LogLevel:Default"] = "Warning",
-            ["Logging:LogLevel:KvmPortal.Web.Consoles"] = "Information",
+            ["Logging:LogLevel:KvmPortal.Web.Consoles"] = "Warning", // the console benchmark opens thousands of sessions
         }.Concat(hosts));
         builder.AddKvmPortal();
         var app = builder.Build();
@@ -81,7 +81,10 @@ internal sealed class InProcessPortal : IAsyncDisposable
         var user = await users.FindByNameAsync(AdminUser) ?? throw new InvalidOperationException("the administrator was not seeded");
         var principal = await claims.CreateAsync(user);
         var cookie = _app.Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(IdentityConstants.ApplicationScheme);
-        var value = cookie.TicketDataFormat.Protect(new AuthenticationTicket(principal, IdentityConstants.ApplicationScheme));
+        // Issued now, as a login stamps it: a cookie without IssuedUtc has its security stamp checked in the database on every request.
+        var now = DateTimeOffset.UtcNow;
+        var properties = new AuthenticationProperties { IssuedUtc = now, ExpiresUtc = now + cookie.ExpireTimeSpan };
+        var value = cookie.TicketDataFormat.Protect(new AuthenticationTicket(principal, properties, IdentityConstants.ApplicationScheme));
         return (user.Id, $"{cookie.Cookie.Name}={value}");
     }
 

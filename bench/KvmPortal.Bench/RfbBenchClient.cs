@@ -1,175 +1,158 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
+using System.Net.Sockets;
 using System.Net.WebSockets;
-using System.Threading.Channels;
 
 namespace KvmPortal.Bench;
 
 /// <summary>
-/// A minimal RFB client over a WebSocket, the same for every proxy: security None, raw encoding, and a reader
-/// that parses every server message. For the small round trip it announces the QEMU extended key event
-/// pseudo-encoding, which QEMU acknowledges at once with an empty rectangle (pixel updates instead wait for
-/// its refresh timer, tens of milliseconds): so the round trip measures the proxies, not QEMU's timer.
+/// A minimal RFB client, the same over every path: over a WebSocket (binary messages, masked as a browser's) for the
+/// WebSocket proxies, over plain TCP for socat and the direct connection. It does the RFB opening itself (security
+/// None), so every path carries the same bytes after it, and checks every pixel byte against the synthetic server's
+/// pattern.
 /// </summary>
 internal sealed class RfbBenchClient : IAsyncDisposable
 {
-    private const int ExtendedKeyEventEncoding = -258;
-    private readonly ClientWebSocket _socket;
+    public const int FrameSize = 64 * 1024;
+    private static readonly byte[] CutText = MakeCutText(FrameSize);
+    private static readonly byte[] EchoText = MakeCutText(8 + 1024);
     private readonly Stream _stream;
-    private readonly Channel<int> _updates = Channel.CreateUnbounded<int>(); // one item per rectangle: its encoding
-    private Task _reader = Task.CompletedTask;
-    private int _bytesPerPixel;
+    private readonly ClientWebSocket? _socket;
+    private readonly byte[] _header = new byte[16];
+    private byte[]? _buffer; // only once data flows, so an idle client stays small
 
-    private RfbBenchClient(ClientWebSocket socket)
+    private RfbBenchClient(Stream stream, ClientWebSocket? socket)
     {
+        _stream = stream;
         _socket = socket;
-        _stream = WebSocketStream.Create(socket, WebSocketMessageType.Binary, ownsWebSocket: true);
     }
 
-    public ushort Width { get; private set; }
-    public ushort Height { get; private set; }
-    public long RawBytes;
-
-    /// <summary>Connects and completes the RFB handshake; returns the client and how long that took.</summary>
-    public static async Task<(RfbBenchClient Client, TimeSpan SetUp)> ConnectAsync(Uri url, string? origin, string? cookie)
+    /// <summary>Connects over TCP (socat, or the server directly) and does the RFB opening.</summary>
+    public static async Task<RfbBenchClient> ConnectTcpAsync(int port)
     {
-        var clock = Stopwatch.StartNew();
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        await socket.ConnectAsync("127.0.0.1", port);
+        return await OpenAsync(new NetworkStream(socket, ownsSocket: true), null);
+    }
+
+    /// <summary>Connects over a WebSocket (a browser's headers: the binary sub-protocol, its Origin and cookie) and does the RFB opening.</summary>
+    public static async Task<RfbBenchClient> ConnectWebSocketAsync(Uri url, string? origin, string? cookie)
+    {
         var socket = new ClientWebSocket();
         socket.Options.AddSubProtocol("binary");
         if (origin is not null) socket.Options.SetRequestHeader("Origin", origin);
         if (cookie is not null) socket.Options.SetRequestHeader("Cookie", cookie);
         await socket.ConnectAsync(url, CancellationToken.None);
-        var client = new RfbBenchClient(socket);
-        await client.HandshakeAsync();
-        var setUp = clock.Elapsed;
-        client._reader = client.ReadMessagesAsync();
-        await client.WriteAsync([2, 0, 0, 1, 0, 0, 0, 0]); // SetEncodings: Raw
-        return (client, setUp);
+        return await OpenAsync(WebSocketStream.Create(socket, WebSocketMessageType.Binary, ownsWebSocket: true), socket);
+    }
+
+    private static async Task<RfbBenchClient> OpenAsync(Stream stream, ClientWebSocket? socket)
+    {
+        var client = new RfbBenchClient(stream, socket);
+        try
+        {
+            await client.HandshakeAsync();
+            return client;
+        }
+        catch
+        {
+            await client.DisposeAsync();
+            throw;
+        }
     }
 
     private async Task HandshakeAsync()
     {
-        var version = new byte[12];
-        await _stream.ReadExactlyAsync(version);
-        await WriteAsync("RFB 003.008\n"u8.ToArray());
-        var count = new byte[1];
-        await _stream.ReadExactlyAsync(count);
-        var types = new byte[count[0]];
+        await _stream.ReadExactlyAsync(_header.AsMemory(0, 12));
+        await _stream.WriteAsync("RFB 003.008\n"u8.ToArray());
+        await _stream.ReadExactlyAsync(_header.AsMemory(0, 1));
+        var types = new byte[_header[0]];
         await _stream.ReadExactlyAsync(types);
-        if (!types.Contains((byte)1)) throw new InvalidOperationException("the VNC server wants a password; the benchmark needs one without");
-        await WriteAsync([1]);
-        await _stream.ReadExactlyAsync(new byte[4]); // SecurityResult
-        await WriteAsync([1]);                        // ClientInit: shared
+        if (!types.Contains((byte)1)) throw new InvalidDataException("the VNC server wants a password");
+        await _stream.WriteAsync(new byte[] { 1 });
+        await _stream.ReadExactlyAsync(_header.AsMemory(0, 4)); // SecurityResult
+        await _stream.WriteAsync(new byte[] { 1 });              // ClientInit: shared
         var init = new byte[24];
         await _stream.ReadExactlyAsync(init);
-        Width = BinaryPrimitives.ReadUInt16BigEndian(init);
-        Height = BinaryPrimitives.ReadUInt16BigEndian(init.AsSpan(2));
-        _bytesPerPixel = init[4] / 8;
         await _stream.ReadExactlyAsync(new byte[BinaryPrimitives.ReadUInt32BigEndian(init.AsSpan(20))]);
     }
 
-    /// <summary>Asks for the whole screen, non-incremental, and waits until its pixels arrived.</summary>
-    public async Task FullFrameAsync()
-    {
-        await RequestAsync(0, 0, Width, Height);
-        while (await _updates.Reader.ReadAsync() != 0)
-        {
-        }
-    }
-
-    /// <summary>A small round trip: SetEncodings with the extended key event, answered by QEMU's immediate acknowledgement.</summary>
-    public async Task<TimeSpan> RoundTripAsync()
-    {
-        while (_updates.Reader.TryRead(out _))
-        {
-        }
-        var clock = Stopwatch.StartNew();
-        await WriteAsync([2, 0, 0, 2, 0, 0, 0, 0, 0xFF, 0xFF, 0xFE, 0xFE]); // SetEncodings: Raw, QEMU extended key event
-        while (await _updates.Reader.ReadAsync() != ExtendedKeyEventEncoding)
-        {
-        }
-        return clock.Elapsed;
-    }
-
-    private Task RequestAsync(ushort x, ushort y, ushort w, ushort h)
+    /// <summary>Asks for a raw update of width x height pixels and reads it; returns the pixel bytes.</summary>
+    public async Task<long> FetchAsync(ushort width, ushort height)
     {
         var request = new byte[10];
         request[0] = 3;
-        BinaryPrimitives.WriteUInt16BigEndian(request.AsSpan(2), x);
-        BinaryPrimitives.WriteUInt16BigEndian(request.AsSpan(4), y);
-        BinaryPrimitives.WriteUInt16BigEndian(request.AsSpan(6), w);
-        BinaryPrimitives.WriteUInt16BigEndian(request.AsSpan(8), h);
-        return WriteAsync(request);
+        BinaryPrimitives.WriteUInt16BigEndian(request.AsSpan(6), width);
+        BinaryPrimitives.WriteUInt16BigEndian(request.AsSpan(8), height);
+        await _stream.WriteAsync(request);
+        var received = await ReceiveUpdateAsync();
+        if (received != 4L * width * height) throw new InvalidDataException($"the update ended after {received} of {4L * width * height} bytes");
+        return received;
     }
 
-    private async Task WriteAsync(byte[] message) => await _stream.WriteAsync(message);
-
-    private async Task ReadMessagesAsync()
+    /// <summary>
+    /// Reads one FramebufferUpdate of one raw rectangle, checking every byte; returns how many pixel bytes arrived,
+    /// fewer than announced when the stream ended early.
+    /// </summary>
+    public async Task<long> ReceiveUpdateAsync()
     {
-        var header = new byte[16];
-        var sink = new byte[64 * 1024];
-        try
+        _buffer ??= new byte[FrameSize];
+        await _stream.ReadExactlyAsync(_header.AsMemory(0, 16));
+        if (_header[0] != 0 || _header[3] != 1) throw new InvalidDataException($"unexpected RFB server message {_header[0]}");
+        var length = 4L * BinaryPrimitives.ReadUInt16BigEndian(_header.AsSpan(8)) * BinaryPrimitives.ReadUInt16BigEndian(_header.AsSpan(10));
+        long received = 0;
+        while (received < length)
         {
-            while (true)
+            int n;
+            try
             {
-                await _stream.ReadExactlyAsync(header.AsMemory(0, 1));
-                switch (header[0])
-                {
-                    case 0: // FramebufferUpdate
-                        await _stream.ReadExactlyAsync(header.AsMemory(0, 3));
-                        var rects = BinaryPrimitives.ReadUInt16BigEndian(header.AsSpan(1));
-                        for (var i = 0; i < rects; i++)
-                        {
-                            await _stream.ReadExactlyAsync(header.AsMemory(0, 12));
-                            var w = BinaryPrimitives.ReadUInt16BigEndian(header.AsSpan(4));
-                            var h = BinaryPrimitives.ReadUInt16BigEndian(header.AsSpan(6));
-                            var encoding = BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(8));
-                            long length = encoding switch
-                            {
-                                0 => (long)w * h * _bytesPerPixel,
-                                _ => 0, // pseudo-encodings we did not ask for carry no data
-                            };
-                            await SkipAsync(length, sink);
-                            if (encoding == 0) Interlocked.Add(ref RawBytes, length);
-                            _updates.Writer.TryWrite(encoding);
-                        }
-                        break;
-                    case 1: // SetColourMapEntries
-                        await _stream.ReadExactlyAsync(header.AsMemory(0, 5));
-                        await SkipAsync(BinaryPrimitives.ReadUInt16BigEndian(header.AsSpan(3)) * 6L, sink);
-                        break;
-                    case 2: // Bell
-                        break;
-                    case 3: // ServerCutText
-                        await _stream.ReadExactlyAsync(header.AsMemory(0, 7));
-                        await SkipAsync(BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(3)), sink);
-                        break;
-                    default:
-                        throw new InvalidDataException($"unexpected RFB server message {header[0]}");
-                }
+                n = await _stream.ReadAsync(_buffer.AsMemory(0, (int)Math.Min(_buffer.Length, length - received)));
             }
+            catch (Exception e) when (e is IOException or WebSocketException)
+            {
+                return received; // reset or aborted: what arrived is what counts
+            }
+            if (n == 0) return received;
+            if (!_buffer.AsSpan(0, n).SequenceEqual(SyntheticVncServer.PatternAt(received, n)))
+                throw new InvalidDataException($"pixel bytes {received}..{received + n} differ from what the server sent");
+            received += n;
         }
-        catch (Exception e)
-        {
-            // Surfaces in the waiting measurement; a disposed client's reader ends the same way, unobserved.
-            _updates.Writer.TryComplete(new IOException("the RFB stream ended: " + e.Message, e));
-        }
+        return received;
     }
 
-    private async Task SkipAsync(long length, byte[] sink)
+    /// <summary>Sends <paramref name="frames"/> ClientCutText messages of 64 KiB each (one WebSocket frame each), then waits until the server has read them.</summary>
+    public async Task UploadAsync(int frames)
     {
-        while (length > 0)
-        {
-            var n = (int)Math.Min(length, sink.Length);
-            await _stream.ReadExactlyAsync(sink.AsMemory(0, n));
-            length -= n;
-        }
+        for (var i = 0; i < frames; i++) await _stream.WriteAsync(CutText);
+        await RoundTripAsync(); // the server answers in order, so its echo means it read everything before
+    }
+
+    /// <summary>1 KiB of clipboard text to the server and the same back.</summary>
+    public async Task<TimeSpan> RoundTripAsync()
+    {
+        _buffer ??= new byte[FrameSize];
+        var clock = Stopwatch.StartNew();
+        await _stream.WriteAsync(EchoText);
+        await _stream.ReadExactlyAsync(_buffer.AsMemory(0, EchoText.Length));
+        var elapsed = clock.Elapsed;
+        if (_buffer[0] != 3 || BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(4)) != 1024)
+            throw new InvalidDataException("the echo was not the ServerCutText sent");
+        return elapsed;
+    }
+
+    /// <summary>A ClientCutText message of <paramref name="size"/> bytes in all, its text from the pattern.</summary>
+    private static byte[] MakeCutText(int size)
+    {
+        var message = new byte[size];
+        message[0] = 6;
+        BinaryPrimitives.WriteInt32BigEndian(message.AsSpan(4), size - 8);
+        SyntheticVncServer.Pattern.AsSpan(0, size - 8).CopyTo(message.AsSpan(8));
+        return message;
     }
 
     public async ValueTask DisposeAsync()
     {
-        _socket.Abort();
+        _socket?.Abort();
         await _stream.DisposeAsync();
-        await _reader;
     }
 }

@@ -47,6 +47,8 @@ KVMPORTAL_RUN_PACKAGES=(
 # openssh-server and openssh-client for the qemu+ssh tests (they start their own sshd on a
 # loopback port with generated keys; ssh-keygen comes with the client).
 KVMPORTAL_TEST_PACKAGES=(chromium fonts-liberation docker-compose nginx openssl iproute2 openssh-server openssh-client)
+# The console benchmark's peers: websockify (numpy makes its unmasking fast, as deployed) and socat, the floor.
+KVMPORTAL_BENCH_PACKAGES=(websockify python3-numpy socat)
 
 _KVMPORTAL_APT_UPDATED=0
 

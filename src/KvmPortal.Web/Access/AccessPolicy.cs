@@ -10,9 +10,18 @@ namespace KvmPortal.Web.Access;
 /// </summary>
 public sealed class AccessPolicy(IDbContextFactory<KvmPortalDbContext> contexts, VmOwnershipIndex ownership) : IAccessPolicy
 {
-    public async Task<bool> IsAllowedAsync(Actor actor, PortalAction action, AccessTarget target, CancellationToken cancellationToken = default)
+    public Task<bool> IsAllowedAsync(Actor actor, PortalAction action, AccessTarget target, CancellationToken cancellationToken = default) =>
+        DecideAsync(GetGrantsAsync(actor.UserId, cancellationToken), action, target, cancellationToken);
+
+    public Func<PortalAction, AccessTarget, Task<bool>> Prepare(Actor actor, CancellationToken cancellationToken = default)
     {
-        var grants = await GetGrantsAsync(actor.UserId, cancellationToken);
+        var reading = GetGrantsAsync(actor.UserId, cancellationToken);
+        return (action, target) => DecideAsync(reading, action, target, cancellationToken);
+    }
+
+    private async Task<bool> DecideAsync(Task<IReadOnlyList<RoleGrant>> reading, PortalAction action, AccessTarget target, CancellationToken cancellationToken)
+    {
+        var grants = await reading;
         if (grants.Count == 0)
             return false;
         // A global grant decides without the owner (the common case for administrators): skip the index read.

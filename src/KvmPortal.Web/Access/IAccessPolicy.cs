@@ -22,6 +22,13 @@ public interface IAccessPolicy
 
     /// <summary>A predicate over VMs the actor may see, for lists and change streams.</summary>
     Task<Func<VmKey, bool>> GetVmVisibilityAsync(Actor actor, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Decisions for the actor whose reading starts now, to overlap other work of the same request (the console proxy
+    /// redeems its ticket meanwhile); they are as fresh as <see cref="IsAllowedAsync"/>.
+    /// </summary>
+    Func<PortalAction, AccessTarget, Task<bool>> Prepare(Actor actor, CancellationToken cancellationToken = default) =>
+        (action, target) => IsAllowedAsync(actor, action, target, cancellationToken);
 }
 
 /// <summary>The actor may not perform the action; shown to the user, audited, 403 in the API.</summary>

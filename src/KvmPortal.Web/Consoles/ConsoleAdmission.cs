@@ -24,10 +24,19 @@ internal sealed record ConsoleAdmission(string UserId, string UserName, ConsoleT
 internal sealed class ConsoleGatekeeper(ConsoleTickets tickets, ConsoleSessions sessions, ConsoleAccess access, ConsoleAudit audit,
     TimeProvider clock, ILogger<ConsoleGatekeeper> logger)
 {
-    public async Task<ConsoleAdmission?> AdmitAsync(HttpContext context, ConsoleKind kind)
+    public async Task<ConsoleAdmission?> AdmitAsync(HttpContext context, ConsoleKind kind) =>
+        (await AdmitAsync<NothingOpened>(context, kind, _ => Task.FromResult(new NothingOpened())))?.Admission;
+
+    /// <summary>
+    /// Admits as above and starts <paramref name="reach"/> (opening the target) as soon as the ticket names it, to run
+    /// while the permission is checked again: nothing of the target reaches the browser before the admission, and on a
+    /// refusal what it opened is closed unused.
+    /// </summary>
+    public async Task<(ConsoleAdmission Admission, Task<T> Reaching)?> AdmitAsync<T>(HttpContext context, ConsoleKind kind,
+        Func<ConsoleTarget, Task<T>> reach) where T : IAsyncDisposable
     {
         if (!context.WebSockets.IsWebSocketRequest)
-            return Refuse(context, StatusCodes.Status400BadRequest);
+            return Refuse<T>(context, StatusCodes.Status400BadRequest);
         // API clients present their bearer token instead of the browser's cookie. The origin check guards the cookie
         // against cross-site WebSockets; a browser never sends a bearer header on its own, so it does not apply to them.
         var viaApiToken = false;
@@ -38,35 +47,65 @@ internal sealed class ConsoleGatekeeper(ConsoleTickets tickets, ConsoleSessions 
             viaApiToken = true;
         }
         if (context.User.Identity?.IsAuthenticated != true || context.User.FindFirstValue(ClaimTypes.NameIdentifier) is not { } userId)
-            return Refuse(context, StatusCodes.Status401Unauthorized);
+            return Refuse<T>(context, StatusCodes.Status401Unauthorized);
         if (!viaApiToken && !IsSameOrigin(context.Request))
         {
             logger.LogWarning("Console connection from foreign origin {Origin} refused for user {User}", context.Request.Headers.Origin.ToString(), userId);
-            return await RefuseAsync(context, userId, null, "foreign origin", StatusCodes.Status403Forbidden);
+            return await RefuseAsync<T>(context, userId, null, "foreign origin", StatusCodes.Status403Forbidden);
         }
 
+        // The user's grants are read while the ticket is redeemed: two database round trips at once, not one after the other.
+        var actor = CurrentActor.FromPrincipal(context.User, SourceAddress.Of(context));
+        var decisions = access.Prepare(actor, context.RequestAborted);
         var redemption = await tickets.RedeemAsync(context.Request.Query["ticket"].ToString(), userId, context.RequestAborted);
         if (redemption.Target is not { } ticketTarget || ticketTarget.Kind != kind)
         {
             var refusal = redemption.Refusal is { } reason ? $"ticket refused: {reason}" : $"not a {kind} ticket";
             logger.LogWarning("Console ticket refused for user {User}: {Refusal}", userId, refusal);
-            return await RefuseAsync(context, userId, redemption.Target, refusal, StatusCodes.Status403Forbidden);
+            return await RefuseAsync<T>(context, userId, redemption.Target, refusal, StatusCodes.Status403Forbidden);
         }
 
-        var actor = CurrentActor.FromPrincipal(context.User, SourceAddress.Of(context));
-        if (await access.GetModeAsync(actor, ticketTarget.HostId, ticketTarget.DomainUuid, ticketTarget.Mode, context.RequestAborted) is not { } mode)
+        var reaching = reach(ticketTarget);
+        try
         {
-            logger.LogWarning("Console of VM {Vm} refused for user {User}: no console permission any more", ticketTarget.DomainUuid, userId);
-            return await RefuseAsync(context, userId, ticketTarget, "no console permission", StatusCodes.Status403Forbidden);
-        }
-        var target = ticketTarget with { Mode = mode };
+            if (await access.GetModeAsync(decisions, ticketTarget.HostId, ticketTarget.DomainUuid, ticketTarget.Mode) is not { } mode)
+            {
+                logger.LogWarning("Console of VM {Vm} refused for user {User}: no console permission any more", ticketTarget.DomainUuid, userId);
+                await DiscardAsync(reaching);
+                return await RefuseAsync<T>(context, userId, ticketTarget, "no console permission", StatusCodes.Status403Forbidden);
+            }
+            var target = ticketTarget with { Mode = mode };
 
-        if (sessions.TryTakeSlot(userId) is not { } slot)
-        {
-            logger.LogWarning("Console refused for user {User}: too many open consoles", userId);
-            return await RefuseAsync(context, userId, target, "too many open consoles", StatusCodes.Status429TooManyRequests);
+            if (sessions.TryTakeSlot(userId) is not { } slot)
+            {
+                logger.LogWarning("Console refused for user {User}: too many open consoles", userId);
+                await DiscardAsync(reaching);
+                return await RefuseAsync<T>(context, userId, target, "too many open consoles", StatusCodes.Status429TooManyRequests);
+            }
+            return (new ConsoleAdmission(userId, context.User.Identity?.Name ?? userId, target, slot), reaching);
         }
-        return new ConsoleAdmission(userId, context.User.Identity?.Name ?? userId, target, slot);
+        catch (Exception)
+        {
+            await DiscardAsync(reaching);
+            throw;
+        }
+    }
+
+    private static async Task DiscardAsync<T>(Task<T> reaching) where T : IAsyncDisposable
+    {
+        try
+        {
+            await (await reaching).DisposeAsync();
+        }
+        catch (Exception)
+        {
+            // It failed to open: nothing to close.
+        }
+    }
+
+    private sealed class NothingOpened : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
 
     /// <summary>The target was admitted but could not be reached (VM gone, no VNC, handshake failed): 502, audited.</summary>
@@ -79,13 +118,13 @@ internal sealed class ConsoleGatekeeper(ConsoleTickets tickets, ConsoleSessions 
         await context.Response.WriteAsync(e.Message, context.RequestAborted);
     }
 
-    private async Task<ConsoleAdmission?> RefuseAsync(HttpContext context, string userId, ConsoleTarget? target, string reason, int status)
+    private async Task<(ConsoleAdmission, Task<T>)?> RefuseAsync<T>(HttpContext context, string userId, ConsoleTarget? target, string reason, int status)
     {
         await audit.RefusedAsync(context, userId, target, reason, clock.GetUtcNow());
-        return Refuse(context, status);
+        return Refuse<T>(context, status);
     }
 
-    private static ConsoleAdmission? Refuse(HttpContext context, int status)
+    private static (ConsoleAdmission, Task<T>)? Refuse<T>(HttpContext context, int status)
     {
         context.Response.StatusCode = status;
         return null;

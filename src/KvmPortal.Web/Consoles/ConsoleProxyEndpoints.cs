@@ -30,17 +30,17 @@ public static class ConsoleProxyEndpoints
     {
         var logger = Logger(loggers);
         var aborted = context.RequestAborted;
-        if (await gatekeeper.AdmitAsync(context, ConsoleKind.Vnc) is not { } admission)
+        // The VM's VNC server is reached while the gatekeeper checks the permission again.
+        if (await gatekeeper.AdmitAsync(context, ConsoleKind.Vnc, target => ReachAsync(locator, target, aborted)) is not var (admission, reaching))
             return;
         using var _ = admission; // frees the console slot when the connection ends
         var target = admission.Target;
 
-        var recording = ConsoleProxySession.BeginRecording(admission, sessions, inventory, aborted);
+        var recording = ConsoleProxySession.BeginRecording(admission, sessions, inventory);
         Stream server;
         try
         {
-            var endpoint = await locator.LocateVncAsync(new VmKey(target.HostId, target.DomainUuid), aborted);
-            server = await ConnectAsync(endpoint, aborted);
+            server = await reaching;
         }
         catch (Exception e) when (e is HypervisorException or RfbHandshakeException or SocketException or IOException or TimeoutException)
         {
@@ -53,7 +53,7 @@ public static class ConsoleProxyEndpoints
         {
             await ConsoleProxySession.RunAsync(context, admission, recording, sessions, logger, async (client, counters, stop) =>
             {
-                await RfbHandshake.AcceptClientAsync(client, stop);
+                await RfbHandshake.AcceptClientAsync(client.Stream, stop);
                 return await VncRelay.RunAsync(client, server, new RfbClientMessageFilter(target.Mode == ConsoleMode.ViewOnly), counters, stop);
             });
         }
@@ -69,7 +69,7 @@ public static class ConsoleProxyEndpoints
         var target = admission.Target;
         var device = context.Request.Query["device"].ToString() is { Length: > 0 } alias ? alias : null;
 
-        var recording = ConsoleProxySession.BeginRecording(admission, sessions, inventory, context.RequestAborted);
+        var recording = ConsoleProxySession.BeginRecording(admission, sessions, inventory);
         SerialConsoleViewer console;
         try
         {
@@ -90,6 +90,9 @@ public static class ConsoleProxyEndpoints
     }
 
     private static ILogger Logger(ILoggerFactory loggers) => loggers.CreateLogger(typeof(ConsoleProxyEndpoints).FullName!);
+
+    private static async Task<Stream> ReachAsync(IConsoleLocator locator, ConsoleTarget target, CancellationToken cancellationToken) =>
+        await ConnectAsync(await locator.LocateVncAsync(new VmKey(target.HostId, target.DomainUuid), cancellationToken), cancellationToken);
 
     /// <summary>
     /// The VM's VNC server, connected and past its handshake (the proxy authenticates itself) within

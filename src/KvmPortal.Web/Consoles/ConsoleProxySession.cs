@@ -17,17 +17,16 @@ internal static class ConsoleProxySession
     /// Starts writing the session's record as soon as the connection is admitted, to run while the proxy reaches the VM;
     /// <see cref="RunAsync"/> opens it, or the endpoint abandons it when the VM cannot be reached.
     /// </summary>
-    public static Task<ConsoleSessionRecord> BeginRecording(ConsoleAdmission admission, ConsoleSessions sessions, IInventory inventory,
-        CancellationToken cancellationToken)
+    public static ConsoleRecording BeginRecording(ConsoleAdmission admission, ConsoleSessions sessions, IInventory inventory)
     {
         var target = admission.Target;
         var vmName = inventory.Current.Vms.TryGetValue(new VmKey(target.HostId, target.DomainUuid), out var info) ? info.Name : target.DomainUuid.ToString();
-        return sessions.RecordAsync(admission.UserId, admission.UserName, target, vmName, cancellationToken);
+        return sessions.BeginRecording(admission.UserId, admission.UserName, target, vmName);
     }
 
-    /// <summary>Runs <paramref name="relay"/> (client stream, counters, stop token -> why it ended) as a registered session.</summary>
-    public static async Task RunAsync(HttpContext context, ConsoleAdmission admission, Task<ConsoleSessionRecord> recording,
-        ConsoleSessions sessions, ILogger logger, Func<Stream, RelayCounters, CancellationToken, Task<string>> relay)
+    /// <summary>Runs <paramref name="relay"/> (the browser's end, counters, stop token -> why it ended) as a registered session.</summary>
+    public static async Task RunAsync(HttpContext context, ConsoleAdmission admission, ConsoleRecording recording,
+        ConsoleSessions sessions, ILogger logger, Func<ConsoleClient, RelayCounters, CancellationToken, Task<string>> relay)
     {
         var (userId, _, target, _) = admission;
         var accept = new WebSocketAcceptContext { SubProtocol = context.WebSockets.WebSocketRequestedProtocols.Contains("binary") ? "binary" : null };
@@ -41,9 +40,11 @@ internal static class ConsoleProxySession
             await sessions.AbandonAsync(recording);
             throw;
         }
-        await using var client = WebSocketStream.Create(socket, WebSocketMessageType.Binary, ownsWebSocket: true);
+        await using var client = new ConsoleClient(socket);
         var counters = new RelayCounters();
-        var session = sessions.Register(await recording, counters, context.RequestAborted);
+        // The relay starts while the record is still being written; a session that cannot be recorded is ended at once.
+        var session = sessions.Register(recording.Record, counters, context.RequestAborted);
+        _ = EndIfUnrecordedAsync(recording, session, sessions, logger);
         var vmName = session.VmName;
         session.SourceIp = SourceAddress.Of(context);
         logger.LogInformation("{Kind} console of VM {Vm} opened by user {User} ({Mode})", target.Kind, vmName, userId, target.Mode);
@@ -65,8 +66,16 @@ internal static class ConsoleProxySession
             }
             logger.LogInformation("{Kind} console of VM {Vm} for user {User} ended: {Reason}; {ToClient} bytes to the browser, {ToServer} to the VM",
                 target.Kind, vmName, userId, ended, counters.ToClient, counters.ToServer);
+            await recording.WasSavedAsync(); // the end is written over the start
             await sessions.EndAsync(session, ended);
         }
+    }
+
+    private static async Task EndIfUnrecordedAsync(ConsoleRecording recording, LiveConsoleSession session, ConsoleSessions sessions, ILogger logger)
+    {
+        if (await recording.WasSavedAsync()) return;
+        logger.LogError("{Kind} console of VM {Vm} for user {User} ended: its session record could not be written", session.Kind, session.VmName, session.UserId);
+        sessions.EndUnrecorded(session.Id);
     }
 
     /// <summary>Closes the WebSocket saying why the dashboard ended the session (the close reason holds at most 123 bytes).</summary>

@@ -13,6 +13,24 @@ public sealed class ConsoleOptions
     public int MaxSessionsPerUser { get; set; } = 4;
 }
 
+/// <summary>A session's record and its write to PostgreSQL, under way while the proxy reaches the VM.</summary>
+public sealed record ConsoleRecording(ConsoleSessionRecord Record, Task Saved)
+{
+    /// <summary>Waits for the write; false when it failed (then nothing was written).</summary>
+    public async Task<bool> WasSavedAsync()
+    {
+        try
+        {
+            await Saved;
+            return true;
+        }
+        catch (Exception)
+        {
+            return false;
+        }
+    }
+}
+
 /// <summary>A console session while it is open: what the registry page shows.</summary>
 public sealed class LiveConsoleSession(ConsoleSessionRecord record, RelayCounters counters, CancellationTokenSource disconnect)
 {
@@ -89,16 +107,21 @@ public sealed class ConsoleSessions(IDbContextFactory<KvmPortalDbContext> contex
     }
 
     public async Task<LiveConsoleSession> StartAsync(string userId, string userName, ConsoleTarget target, string vmName,
-        RelayCounters counters, CancellationToken cancellationToken) =>
-        Register(await RecordAsync(userId, userName, target, vmName, cancellationToken), counters, cancellationToken);
+        RelayCounters counters, CancellationToken cancellationToken)
+    {
+        var recording = BeginRecording(userId, userName, target, vmName);
+        await recording.Saved;
+        return Register(recording.Record, counters, cancellationToken);
+    }
 
     /// <summary>
-    /// Writes the session's start to PostgreSQL. The proxies start this as soon as a connection is admitted and let it
-    /// run while they reach the VM, then <see cref="Register"/> it (or <see cref="AbandonAsync"/> it when the VM cannot be
-    /// reached), so the write adds nothing to a console's set-up time.
+    /// Starts writing the session's start to PostgreSQL. The proxies start this as soon as a connection is admitted and
+    /// let it run while they reach the VM and the relay starts (a session whose record cannot be written is ended at
+    /// once, see <see cref="EndUnrecorded"/>), or <see cref="AbandonAsync"/> it when the VM cannot be reached: so the
+    /// write adds nothing to a console's set-up time. The write is not cancelled when the browser leaves: a session
+    /// that relayed even a moment has its record.
     /// </summary>
-    public async Task<ConsoleSessionRecord> RecordAsync(string userId, string userName, ConsoleTarget target, string vmName,
-        CancellationToken cancellationToken)
+    public ConsoleRecording BeginRecording(string userId, string userName, ConsoleTarget target, string vmName)
     {
         var record = new ConsoleSessionRecord
         {
@@ -112,11 +135,18 @@ public sealed class ConsoleSessions(IDbContextFactory<KvmPortalDbContext> contex
             Mode = target.Mode,
             StartedAt = clock.GetUtcNow(),
         };
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        db.ConsoleSessions.Add(record);
-        await db.SaveChangesAsync(cancellationToken);
-        return record;
+        return new ConsoleRecording(record, SaveAsync(record));
     }
+
+    private async Task SaveAsync(ConsoleSessionRecord record)
+    {
+        await using var db = await contexts.CreateDbContextAsync();
+        db.ConsoleSessions.Add(record);
+        await db.SaveChangesAsync();
+    }
+
+    /// <summary>Ends an open session whose start could not be recorded: no console runs unrecorded.</summary>
+    public bool EndUnrecorded(Guid sessionId) => Stop(sessionId, "the session could not be recorded");
 
     /// <summary>Registers a recorded session as open: the registry shows it and an administrator can end it.</summary>
     public LiveConsoleSession Register(ConsoleSessionRecord record, RelayCounters counters, CancellationToken cancellationToken)
@@ -129,19 +159,11 @@ public sealed class ConsoleSessions(IDbContextFactory<KvmPortalDbContext> contex
     }
 
     /// <summary>Removes the record of a session that never opened (its VM could not be reached; that refusal is audited).</summary>
-    public async Task AbandonAsync(Task<ConsoleSessionRecord> recording)
+    public async Task AbandonAsync(ConsoleRecording recording)
     {
-        ConsoleSessionRecord record;
-        try
-        {
-            record = await recording;
-        }
-        catch (Exception)
-        {
-            return; // nothing was written
-        }
+        if (!await recording.WasSavedAsync()) return; // nothing was written
         await using var db = await contexts.CreateDbContextAsync();
-        await db.ConsoleSessions.Where(s => s.Id == record.Id).ExecuteDeleteAsync();
+        await db.ConsoleSessions.Where(s => s.Id == recording.Record.Id).ExecuteDeleteAsync();
     }
 
     public async Task EndAsync(LiveConsoleSession session, string reason)

@@ -8,11 +8,11 @@ internal static class SerialRelay
 {
     private const int BufferSize = 16 * 1024;
 
-    public static Task<string> RunAsync(Stream client, SerialConsoleViewer console, ConsoleMode mode,
+    public static Task<string> RunAsync(ConsoleClient client, SerialConsoleViewer console, ConsoleMode mode,
         RelayCounters counters, CancellationToken cancellationToken) =>
-        ConsoleRelay.RunAsync(
-            stop => ClientToGuestAsync(client, console, mode, counters, stop),
-            stop => GuestToClientAsync(console, client, counters, stop),
+        ConsoleRelay.RunAsync(client,
+            stop => ClientToGuestAsync(client.Stream, console, mode, counters, stop),
+            stop => GuestToClientAsync(console, client.Stream, counters, stop),
             cancellationToken);
 
     private static async Task<string> ClientToGuestAsync(Stream client, SerialConsoleViewer console, ConsoleMode mode,
