@@ -17,7 +17,8 @@ public sealed class BrowserSession : IAsyncDisposable
 
     public IPage Page { get; }
 
-    public static async Task<BrowserSession> StartAsync(string? locale = null)
+    /// <param name="ignoreHttpsErrors">Accept a self-signed certificate (the tests' own TLS proxy).</param>
+    public static async Task<BrowserSession> StartAsync(string? locale = null, bool ignoreHttpsErrors = false)
     {
         var chromium = Environment.GetEnvironmentVariable("KVMPORTAL_CHROMIUM") ?? "/usr/bin/chromium";
         if (!File.Exists(chromium))
@@ -34,6 +35,7 @@ public sealed class BrowserSession : IAsyncDisposable
         {
             Locale = locale ?? "en-US",
             ViewportSize = new ViewportSize { Width = 1400, Height = 900 },
+            IgnoreHTTPSErrors = ignoreHttpsErrors,
         });
         return new BrowserSession(playwright, browser, await context.NewPageAsync());
     }

@@ -25,16 +25,7 @@ public sealed class ConsoleTests
             await page.Locator($"[data-vm='{DemoVm}'] [data-testid=vm-console]").ClickAsync();
 
             await Expect(page.Locator("[data-testid=console-status]")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = 30_000 });
-            // The guest's text console is white on black: some pixel of the canvas must be lit.
-            await page.WaitForFunctionAsync("""
-                () => {
-                    const canvas = document.querySelector('[data-testid=vnc-screen] canvas');
-                    if (!canvas || canvas.width === 0) return false;
-                    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-                    for (let i = 0; i < data.length; i += 4) if (data[i] > 64 || data[i + 1] > 64 || data[i + 2] > 64) return true;
-                    return false;
-                }
-                """, null, new() { Timeout = 30_000 });
+            await WaitForLitScreenAsync(page);
         }
         catch
         {
@@ -187,6 +178,17 @@ public sealed class ConsoleTests
             if (await Virsh.RunAsync("domstate", DemoVm) != "running") await Virsh.RunAsync("start", DemoVm);
         }
     }
+
+    /// <summary>Waits for the noVNC canvas to show the guest's screen: its text console is white on black, so some pixel is lit.</summary>
+    internal static Task WaitForLitScreenAsync(IPage page) => page.WaitForFunctionAsync("""
+        () => {
+            const canvas = document.querySelector('[data-testid=vnc-screen] canvas');
+            if (!canvas || canvas.width === 0) return false;
+            const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+            for (let i = 0; i < data.length; i += 4) if (data[i] > 64 || data[i + 1] > 64 || data[i + 2] > 64) return true;
+            return false;
+        }
+        """, null, new() { Timeout = 30_000 });
 
     /// <summary>Speaks RFB like noVNC would and types <paramref name="text"/> as key presses.</summary>
     private static async Task TypeAsync(Uri proxy, string cookie, string origin, string text)
