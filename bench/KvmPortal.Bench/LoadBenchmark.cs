@@ -14,6 +14,9 @@ namespace KvmPortal.Bench;
 /// 2 s, for some minutes. Counts errors (circuits that closed or failed, consoles that ended or stalled, non-2xx
 /// answers, error lines in the app's log) and samples the server's working set and managed heap every 30 s from its
 /// /metrics. Prints memory after warm-up and at the end, the slope, and the cost of one circuit and one console.
+/// The heap figure is GC.GetTotalMemory without a collection (all /metrics can tell), a sawtooth: compare its peaks.
+/// The app inherits this process's environment, so DOTNET_gcServer=0 compares workstation with server GC (the
+/// default), whose heap grows lazily towards its budget: a rising server-GC figure alone does not prove a leak.
 /// </summary>
 public static class LoadBenchmark
 {
@@ -81,9 +84,12 @@ public static class LoadBenchmark
         await Task.WhenAll(framing);
 
         errors.AddRange(circuits.Where(c => c.Failure is not null).Select(c => "circuit: " + c.Failure!.Message + " " + c.Failure.InnerException?.Message));
-        errors.AddRange(consoles.Where(c => c.Failure is not null).Select(c => "console: " + c.Failure!.Message));
+        errors.AddRange(consoles.Where(c => c.Failure is not null).Select(c => $"console: {c.Failure!.Message} (after {c.Frames} frames)"));
         var logErrors = portal.Output.Split('\n').Where(line => line.StartsWith("fail:", StringComparison.Ordinal) || line.StartsWith("crit:", StringComparison.Ordinal)).ToList();
         errors.AddRange(logErrors.Select(line => "app log: " + line.Trim()));
+        var appLog = Path.Combine(Path.GetTempPath(), $"kvmportal-load-{DateTime.UtcNow:yyyyMMdd-HHmmss}.log");
+        await File.WriteAllTextAsync(appLog, portal.Output);
+        Console.WriteLine($"the app's log: {appLog} ({portal.Output.Split('\n').Count(line => line.StartsWith("warn:", StringComparison.Ordinal))} warnings)");
         var first = samples[0].Memory;
         var last = samples[^1].Memory;
         Console.WriteLine($"errors {errors.Count}: {circuits.Count(c => c.Failure is not null)} circuits failed, {consoles.Count(c => c.Failure is not null)} consoles failed, " +
