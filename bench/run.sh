@@ -8,6 +8,9 @@
 #     (the usage recorder's batched write of one interval vs one INSERT per row; starts PostgreSQL)
 #   bench/run.sh circuits [--hosts 50] [--vms 100] [--circuits 200] [--changes 20] [--renders 5]
 #     (200 headless Blazor circuits on /vms: change latency and memory per circuit; first render in Chromium; starts PostgreSQL)
+#   bench/run.sh load [--circuits 100] [--consoles 20] [--minutes 10]
+#     (soak: the app as its own process with circuits on /vms and consoles of the demo VM; errors and memory slope;
+#      starts PostgreSQL and the demo VM)
 #   bench/run.sh usage-queries [--vms 1000] [--days 30] [--team-vms 200] [--runs 7] [--keep]
 #     (month chart and team report vs the same figures summed from 5-minute buckets; starts PostgreSQL)
 # Starts libvirtd when it is not running (the real qemu:///system host takes part).
@@ -20,7 +23,7 @@ require_root
 ensure_packages "${KVMPORTAL_RUN_PACKAGES[@]}"
 ensure_dotnet
 ensure_libvirtd
-if [[ "${1:-}" == console ]]; then
+if [[ "${1:-}" == console || "${1:-}" == load ]]; then
     source "$ROOT/deploy/lib/postgres.sh"
     ensure_packages "${KVMPORTAL_BENCH_PACKAGES[@]}"
     ensure_postgres

@@ -23,7 +23,8 @@ public sealed class BrowserSession : IAsyncDisposable
     /// <summary>A page in a context of its own (its own cookies): another user in the same browser.</summary>
     public async Task<IPage> NewUserPageAsync() => await (await _browser.NewContextAsync(_contextOptions)).NewPageAsync();
 
-    public static async Task<BrowserSession> StartAsync(string? locale = null)
+    /// <param name="ignoreHttpsErrors">Accept a self-signed certificate (the tests' own TLS proxy).</param>
+    public static async Task<BrowserSession> StartAsync(string? locale = null, bool ignoreHttpsErrors = false)
     {
         var chromium = Environment.GetEnvironmentVariable("KVMPORTAL_CHROMIUM") ?? "/usr/bin/chromium";
         if (!File.Exists(chromium))
@@ -40,6 +41,7 @@ public sealed class BrowserSession : IAsyncDisposable
         {
             Locale = locale ?? "en-US",
             ViewportSize = new ViewportSize { Width = 1400, Height = 900 },
+            IgnoreHTTPSErrors = ignoreHttpsErrors,
         };
         var context = await browser.NewContextAsync(contextOptions);
         return new BrowserSession(playwright, browser, contextOptions, await context.NewPageAsync());

@@ -17,14 +17,18 @@ public sealed class RunningPortal : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private readonly string _serverConnectionString;
     private readonly string _database;
+    private readonly bool _ownsDatabase;
+    private readonly string[] _hosts;
 
-    private RunningPortal(Process process, string baseUrl, string password, string serverConnectionString, string database)
+    private RunningPortal(Process process, string baseUrl, string password, string serverConnectionString, string database, bool ownsDatabase, string[] hosts)
     {
         _process = process;
         BaseUrl = baseUrl;
         AdminPassword = password;
         _serverConnectionString = serverConnectionString;
         _database = database;
+        _ownsDatabase = ownsDatabase;
+        _hosts = hosts;
     }
 
     public string BaseUrl { get; }
@@ -52,12 +56,25 @@ public sealed class RunningPortal : IAsyncDisposable
             await create.ExecuteNonQueryAsync();
         }
 
+        var password = "E2e-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
+        return await LaunchAsync(server, database, ownsDatabase: true, password, settings, moreHosts);
+    }
+
+    /// <summary>
+    /// Another instance of this dashboard on the same database, as a second server behind a reverse proxy would be
+    /// (give it its own KvmPortal__InstanceName in <paramref name="settings"/>). The database stays this portal's.
+    /// </summary>
+    public Task<RunningPortal> StartAnotherInstanceAsync(IReadOnlyDictionary<string, string>? settings) =>
+        LaunchAsync(_serverConnectionString, _database, ownsDatabase: false, AdminPassword, settings, _hosts);
+
+    private static async Task<RunningPortal> LaunchAsync(string server, string database, bool ownsDatabase, string password,
+        IReadOnlyDictionary<string, string>? settings, string[] moreHosts)
+    {
         var root = RepositoryRoot();
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
         var webProject = Path.Combine(root, "src", "KvmPortal.Web");
         var app = Path.Combine(webProject, "bin", configuration, "net10.0", "KvmPortal.Web.dll");
         var baseUrl = $"http://127.0.0.1:{FreePort()}";
-        var password = "E2e-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(12));
 
         var start = new ProcessStartInfo("dotnet", [app])
         {
@@ -78,12 +95,20 @@ public sealed class RunningPortal : IAsyncDisposable
         for (var i = 0; i < moreHosts.Length; i++)
             start.Environment[$"KvmPortal__DefaultHosts__{i + 1}"] = moreHosts[i];
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the dashboard.");
-        var portal = new RunningPortal(process, baseUrl, password, server, database);
+        var portal = new RunningPortal(process, baseUrl, password, server, database, ownsDatabase, moreHosts);
         process.OutputDataReceived += (_, e) => portal.Append(e.Data);
         process.ErrorDataReceived += (_, e) => portal.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await portal.WaitUntilHealthyAsync(TimeSpan.FromSeconds(90));
+        try
+        {
+            await portal.WaitUntilHealthyAsync(TimeSpan.FromSeconds(90));
+        }
+        catch
+        {
+            await portal.DisposeAsync();
+            throw;
+        }
         return portal;
     }
 
@@ -124,14 +149,14 @@ public sealed class RunningPortal : IAsyncDisposable
         throw new TimeoutException($"The dashboard did not answer /healthz within {timeout}:\n{Output}");
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "KvmPortal.sln"))) return dir.FullName;
         throw new InvalidOperationException("KvmPortal.sln not found above " + AppContext.BaseDirectory);
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -146,6 +171,7 @@ public sealed class RunningPortal : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
+        if (!_ownsDatabase) return;
         NpgsqlConnection.ClearAllPools();
         await using var connection = new NpgsqlConnection(_serverConnectionString);
         await connection.OpenAsync();

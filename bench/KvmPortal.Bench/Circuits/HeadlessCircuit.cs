@@ -10,20 +10,25 @@ namespace KvmPortal.Bench.Circuits;
 /// One browser tab on a Blazor Server page without the browser: GETs the prerendered page, connects to /_blazor
 /// with the sign-in cookie and does what blazor.web.js does for an interactive server root (StartCircuit,
 /// UpdateRootComponents with the page's markers, acknowledges every render batch, answers JS interop calls with
-/// success and no value). It applies no DOM; it can wait for the next render batch that contains some text.
+/// success and no value, or a fresh object reference where one is expected, e.g. an imported module). It applies no
+/// DOM; it can wait for the next render batch that contains some text, and shows the caller every JS call it answers.
 /// </summary>
 internal sealed class HeadlessCircuit : IAsyncDisposable
 {
     private readonly HubConnection _connection;
     private readonly TaskCompletionSource _rootsAttached = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _firstBatch = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Action<string, string>? _onJsCall;
     private Watch? _watch;
+    private long _nextJsObjectId;
 
-    private HeadlessCircuit(HubConnection connection)
+    private HeadlessCircuit(HubConnection connection, Action<string, string>? onJsCall)
     {
         _connection = connection;
+        _onJsCall = onJsCall;
         _connection.On<long, byte[]>("JS.RenderBatch", OnRenderBatchAsync);
-        _connection.On<long, string, string, int, long>("JS.BeginInvokeJS", OnBeginInvokeJsAsync);
+        // .NET 10 sends the call type (function call, constructor, property get/set) as a sixth argument.
+        _connection.On<long, string, string, int, long, int>("JS.BeginInvokeJS", OnBeginInvokeJsAsync);
         _connection.On<long>("JS.EndUpdateRootComponents", _ => _rootsAttached.TrySetResult());
         _connection.On<string>("JS.Error", error => Fail(new InvalidOperationException("The circuit reported: " + error)));
         _connection.Closed += error =>
@@ -35,7 +40,12 @@ internal sealed class HeadlessCircuit : IAsyncDisposable
 
     public long RenderBatches { get; private set; }
 
-    public static async Task<HeadlessCircuit> OpenAsync(HttpClient browser, string baseUrl, string path, string cookie, CancellationToken cancellationToken)
+    /// <summary>Why the circuit stopped working (its connection closed, or the server reported an error), if it did.</summary>
+    public Exception? Failure { get; private set; }
+
+    /// <param name="onJsCall">Sees each JS interop call's identifier and JSON arguments (e.g. a console ticket handed to its script).</param>
+    public static async Task<HeadlessCircuit> OpenAsync(HttpClient browser, string baseUrl, string path, string cookie, CancellationToken cancellationToken,
+        Action<string, string>? onJsCall = null)
     {
         var page = PrerenderedPage.Parse(await browser.GetStringAsync(path, cancellationToken));
         var builder = new HubConnectionBuilder()
@@ -45,7 +55,7 @@ internal sealed class HeadlessCircuit : IAsyncDisposable
                 options.Headers["Cookie"] = cookie;
             });
         builder.Services.AddSingleton<IHubProtocol, BlazorPackProtocol>();
-        var circuit = new HeadlessCircuit(builder.Build());
+        var circuit = new HeadlessCircuit(builder.Build(), onJsCall);
         await circuit._connection.StartAsync(cancellationToken);
         var secret = await circuit._connection.InvokeAsync<string?>("StartCircuit", baseUrl + "/", baseUrl + path, "[]", page.ApplicationState, cancellationToken);
         if (string.IsNullOrEmpty(secret))
@@ -73,15 +83,21 @@ internal sealed class HeadlessCircuit : IAsyncDisposable
         _firstBatch.TrySetResult();
     }
 
-    private async Task OnBeginInvokeJsAsync(long asyncHandle, string identifier, string argsJson, int resultType, long targetInstanceId)
+    private async Task OnBeginInvokeJsAsync(long asyncHandle, string identifier, string argsJson, int resultType, long targetInstanceId, int callType)
     {
+        _onJsCall?.Invoke(identifier, argsJson);
         // Handle 0 is fire and forget; otherwise the server awaits [handle, succeeded, result].
-        if (asyncHandle != 0)
-            await _connection.SendAsync("EndInvokeJSFromDotNet", asyncHandle, true, $"[{asyncHandle},true,null]");
+        if (asyncHandle == 0) return;
+        var result = resultType == JsObjectReferenceResult ? $"{{\"__jsObjectId\":{Interlocked.Increment(ref _nextJsObjectId)}}}" : "null";
+        await _connection.SendAsync("EndInvokeJSFromDotNet", asyncHandle, true, $"[{asyncHandle},true,{result}]");
     }
+
+    /// <summary>JSCallResultType.JSObjectReference: the caller expects an IJSObjectReference.</summary>
+    private const int JsObjectReferenceResult = 1;
 
     private void Fail(Exception error)
     {
+        Failure ??= error;
         _rootsAttached.TrySetException(error);
         _firstBatch.TrySetException(error);
         Volatile.Read(ref _watch)?.Seen.TrySetException(error);

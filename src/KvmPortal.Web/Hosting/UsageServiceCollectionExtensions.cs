@@ -3,6 +3,7 @@ using KvmPortal.Web.Usage;
 using KvmPortal.Web.Usage.Recording;
 using KvmPortal.Web.Usage.Rollup;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace KvmPortal.Web.Hosting;
 
@@ -22,7 +23,8 @@ public static class UsageServiceCollectionExtensions
         // The recorder: the host sessions hand it their samples (HostManager takes every IUsageSampleSink), and it
         // writes them from its own background loop over its own PostgreSQL session.
         services.AddSingleton(sp => new UsageConnectionString(DataServiceCollectionExtensions.GetConnectionString(sp.GetRequiredService<IConfiguration>())));
-        services.AddSingleton(sp => new UsageRecordingSession(sp.GetRequiredService<UsageConnectionString>().Value));
+        services.AddSingleton(sp => new UsageRecordingSession(sp.GetRequiredService<UsageConnectionString>().Value,
+            sp.GetRequiredService<IOptions<KvmPortalOptions>>().Value.InstanceName));
         services.AddSingleton<UsageTeams>();
         services.AddSingleton<UsageRecorder>();
         services.AddSingleton<IUsageSampleSink>(sp => sp.GetRequiredService<UsageRecorder>());

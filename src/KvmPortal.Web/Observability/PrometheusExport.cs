@@ -19,6 +19,8 @@ public sealed class PrometheusExport : IDisposable
     public PrometheusExport()
     {
         Registry = Metrics.NewCustomRegistry();
+        // prometheus-net's process figures (process_working_set_bytes, dotnet_total_memory_bytes, CPU, threads, GC counts).
+        DotNetStats.Register(Registry);
         _libvirtCalls = Metrics.WithCustomRegistry(Registry).CreateHistogram("kvmportal_libvirt_call_duration_seconds",
             "Duration of libvirt calls made by dashboard operations.", ["operation", "host", "outcome"],
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.001, 2, 16) });

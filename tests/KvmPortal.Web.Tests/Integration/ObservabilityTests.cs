@@ -92,6 +92,8 @@ public sealed class ObservabilityTests(KvmPortalAppFixture app) : IClassFixture<
         Assert.Contains($"kvmportal_vms{{state=\"running\"}} {running}\n", text);
         Assert.Contains($"kvmportal_vms{{state=\"shutoff\"}} {shutOff}\n", text);
         Assert.Contains("kvmportal_console_sessions 0\n", text);
+        Assert.Matches(@"\nprocess_working_set_bytes [1-9]", text);
+        Assert.Matches(@"\ndotnet_total_memory_bytes [1-9]", text);
     }
 
     [Fact]

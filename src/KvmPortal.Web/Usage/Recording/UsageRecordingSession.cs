@@ -6,16 +6,19 @@ namespace KvmPortal.Web.Usage.Recording;
 /// The recorder's own long-lived PostgreSQL session: it holds a session advisory lock per host this instance records,
 /// and the writes go over the same session. If the session dies, its locks die with it and so does the next write,
 /// so nothing is ever written for a host whose lock is not held; the next call reconnects and takes the locks anew.
-/// Used by one writer loop at a time.
+/// Used by one writer loop at a time. The session's application name carries the instance's name, so pg_locks joined
+/// with pg_stat_activity shows which instance records which host.
 /// </summary>
-public sealed class UsageRecordingSession(string connectionString) : IAsyncDisposable
+public sealed class UsageRecordingSession(string connectionString, string? instanceName = null) : IAsyncDisposable
 {
+    public const string ApplicationNamePrefix = "KvmPortal usage recorder";
+
     // Not pooled: closing must end the session (and release its locks) rather than park it in a pool.
     private readonly string _connectionString = new NpgsqlConnectionStringBuilder(connectionString)
     {
         Pooling = false,
         KeepAlive = 15,
-        ApplicationName = "KvmPortal usage recorder",
+        ApplicationName = instanceName is null ? ApplicationNamePrefix : $"{ApplicationNamePrefix} {instanceName}",
     }.ConnectionString;
 
     private readonly HashSet<Guid> _held = [];
