@@ -10,6 +10,7 @@ return args switch
     ["usage-write", ..] => await UsageWriteBenchmark.RunAsync(args[1..]),
     ["usage-queries", ..] => await UsageQueriesBenchmark.RunAsync(args[1..]),
     ["circuits", ..] => await CircuitsBenchmark.RunAsync(args[1..]),
+    [CircuitClientsCommand.Name, ..] => await CircuitClientsCommand.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -20,6 +21,6 @@ static int Usage()
     Console.Error.WriteLine("       bench/run.sh console [--runs 3] [--frames 60] [--round-trips 500] [--connects 20]");
     Console.Error.WriteLine("       bench/run.sh usage-write [--vms 1000] [--intervals 30]");
     Console.Error.WriteLine("       bench/run.sh usage-queries [--vms 1000] [--days 30] [--team-vms 200] [--runs 7] [--keep]");
-    Console.Error.WriteLine("       bench/run.sh circuits [--hosts 50] [--vms 100] [--circuits 200] [--changes 20] [--renders 5]");
+    Console.Error.WriteLine("       bench/run.sh circuits [--hosts 50] [--vms 100] [--circuits 200] [--changes 20] [--renders 5] [--parallelism 8] [--server-log Debug]");
     return 2;
 }

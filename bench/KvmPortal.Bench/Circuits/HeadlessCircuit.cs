@@ -35,6 +35,9 @@ internal sealed class HeadlessCircuit : IAsyncDisposable
 
     public long RenderBatches { get; private set; }
 
+    /// <summary>The identifiers of the JS interop calls the server made, in order.</summary>
+    public List<string> JsCalls { get; } = [];
+
     public static async Task<HeadlessCircuit> OpenAsync(HttpClient browser, string baseUrl, string path, string cookie, CancellationToken cancellationToken)
     {
         var page = PrerenderedPage.Parse(await browser.GetStringAsync(path, cancellationToken));
@@ -75,6 +78,7 @@ internal sealed class HeadlessCircuit : IAsyncDisposable
 
     private async Task OnBeginInvokeJsAsync(long asyncHandle, string identifier, string argsJson, int resultType, long targetInstanceId)
     {
+        lock (JsCalls) JsCalls.Add(identifier);
         // Handle 0 is fire and forget; otherwise the server awaits [handle, succeeded, result].
         if (asyncHandle != 0)
             await _connection.SendAsync("EndInvokeJSFromDotNet", asyncHandle, true, $"[{asyncHandle},true,null]");

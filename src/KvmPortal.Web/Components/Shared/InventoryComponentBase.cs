@@ -6,8 +6,8 @@ namespace KvmPortal.Web.Components.Shared;
 
 /// <summary>
 /// A live page: renders <see cref="Snapshot"/>, subscribes to the inventory after the first interactive render,
-/// applies each change batch on the renderer's context and re-renders; the subscription ends on dispose.
-/// No polling: the inventory pushes what changed.
+/// takes the inventory's current snapshot on the renderer's context whenever a change batch arrives and re-renders;
+/// the subscription ends on dispose. No polling: the inventory pushes what changed.
 /// </summary>
 public abstract class InventoryComponentBase : ComponentBase, IAsyncDisposable
 {
@@ -49,11 +49,15 @@ public abstract class InventoryComponentBase : ComponentBase, IAsyncDisposable
     {
         try
         {
-            await foreach (var batch in changes.WithCancellation(lifetime.Token))
+            await foreach (var _ in changes.WithCancellation(lifetime.Token))
             {
                 await InvokeAsync(async () =>
                 {
-                    Snapshot = Snapshot.Apply(batch);
+                    // The inventory's own snapshot already includes this batch: every circuit shares it instead of
+                    // building its own copy, and batches that queued up meanwhile are all shown by one render.
+                    var current = Inventory.Current;
+                    if (ReferenceEquals(current, Snapshot)) return;
+                    Snapshot = current;
                     await OnInventoryUpdatedAsync();
                     StateHasChanged();
                 });
