@@ -87,6 +87,7 @@ public static class CircuitsBenchmark
         ["Logging:LogLevel:Microsoft.AspNetCore.SignalR"] = level,
         ["Logging:LogLevel:Microsoft.AspNetCore.Http.Connections"] = level,
         ["Logging:LogLevel:Microsoft.AspNetCore.Components.Server"] = level,
+        ["Logging:LogLevel:Microsoft.AspNetCore.Server.Kestrel.Connections"] = level,
     };
 
     private static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ')[0];

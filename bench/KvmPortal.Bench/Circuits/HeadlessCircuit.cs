@@ -9,8 +9,8 @@ namespace KvmPortal.Bench.Circuits;
 /// <summary>
 /// One browser tab on a Blazor Server page without the browser: GETs the prerendered page, connects to /_blazor
 /// with the sign-in cookie and does what blazor.web.js does for an interactive server root (StartCircuit,
-/// UpdateRootComponents with the page's markers, acknowledges every render batch, answers JS interop calls with
-/// success and no value). It applies no DOM; it can wait for the next render batch that contains some text.
+/// UpdateRootComponents with the page's markers, acknowledges every render batch, answers JS interop calls as a
+/// browser with MudBlazor's script would). It applies no DOM; it can wait for the next render batch that contains some text.
 /// </summary>
 internal sealed class HeadlessCircuit : IAsyncDisposable
 {
@@ -23,7 +23,9 @@ internal sealed class HeadlessCircuit : IAsyncDisposable
     {
         _connection = connection;
         _connection.On<long, byte[]>("JS.RenderBatch", OnRenderBatchAsync);
-        _connection.On<long, string, string, int, long>("JS.BeginInvokeJS", OnBeginInvokeJsAsync);
+        // Since .NET 10 the server also sends the call type (invoke, new, get or set a property): six arguments.
+        // With a handler for five the SignalR client drops every call unanswered, and the server's awaits hang.
+        _connection.On<long, string, string, int, long, int>("JS.BeginInvokeJS", OnBeginInvokeJsAsync);
         _connection.On<long>("JS.EndUpdateRootComponents", _ => _rootsAttached.TrySetResult());
         _connection.On<string>("JS.Error", error => Fail(new InvalidOperationException("The circuit reported: " + error)));
         _connection.Closed += error =>
@@ -76,13 +78,25 @@ internal sealed class HeadlessCircuit : IAsyncDisposable
         _firstBatch.TrySetResult();
     }
 
-    private async Task OnBeginInvokeJsAsync(long asyncHandle, string identifier, string argsJson, int resultType, long targetInstanceId)
+    private async Task OnBeginInvokeJsAsync(long asyncHandle, string identifier, string argsJson, int resultType, long targetInstanceId, int callType)
     {
         lock (JsCalls) JsCalls.Add(identifier);
         // Handle 0 is fire and forget; otherwise the server awaits [handle, succeeded, result].
         if (asyncHandle != 0)
-            await _connection.SendAsync("EndInvokeJSFromDotNet", asyncHandle, true, $"[{asyncHandle},true,null]");
+            await _connection.SendAsync("EndInvokeJSFromDotNet", asyncHandle, true, $"[{asyncHandle},true,{BrowserAnswer(identifier)}]");
     }
+
+    /// <summary>
+    /// What a browser with blazor.web.js and MudBlazor's script loaded answers to the calls the pages make on first
+    /// render; everything else (void calls, a title that was not there) is null.
+    /// </summary>
+    private static string BrowserAnswer(string identifier) => identifier switch
+    {
+        "window.hasOwnProperty" => "true",
+        "mudpopoverHelper.countProviders" => "1",
+        "mudElementRef.getBoundingClientRect" => """{"left":0,"top":0,"right":0,"bottom":0,"width":0,"height":0,"x":0,"y":0,"windowHeight":900,"windowWidth":1400,"scrollX":0,"scrollY":0}""",
+        _ => "null",
+    };
 
     private void Fail(Exception error)
     {
