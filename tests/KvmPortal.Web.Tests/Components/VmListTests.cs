@@ -90,6 +90,30 @@ public sealed class VmListTests : BunitHarness
     }
 
     [Fact]
+    public void A_change_to_a_vm_the_page_does_not_show_does_not_render_the_list_again()
+    {
+        var host = Inventory.AddHost("alpha");
+        var web = Inventory.AddVm(host, "web1");
+        var db = Inventory.AddVm(host, "db1");
+        var list = Context.Render<VmList>();
+        list.Find("input[data-testid=vm-search], [data-testid=vm-search] input").Input("web");
+        list.WaitForAssertion(() => Assert.Equal(["web1"], list.FindAll("tr[data-vm]").Select(r => r.GetAttribute("data-vm"))));
+        // RenderCount also counts the children a render of the list renders again: compare with one change that shows.
+        var before = list.RenderCount;
+        Inventory.Push(new VmChanged(web with { State = VmState.Paused }));
+        list.WaitForAssertion(() => Assert.Equal("paused", StateOf(list, "web1")));
+        var oneRender = list.RenderCount - before;
+
+        before = list.RenderCount;
+        Inventory.Push(new VmChanged(db with { State = VmState.Paused }));
+        Inventory.Push(new VmChanged(web with { State = VmState.Running }));
+
+        // Batches are handled in order: once the second shows, the first has been handled (without a render).
+        list.WaitForAssertion(() => Assert.Equal("running", StateOf(list, "web1")));
+        Assert.Equal(oneRender, list.RenderCount - before);
+    }
+
+    [Fact]
     public void New_and_removed_vms_appear_and_disappear()
     {
         var host = Inventory.AddHost("alpha");

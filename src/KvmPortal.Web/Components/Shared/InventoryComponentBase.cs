@@ -26,6 +26,13 @@ public abstract class InventoryComponentBase : ComponentBase, IAsyncDisposable
     /// <summary>Cancelled when the component goes away; pass it to calls made on the page's behalf.</summary>
     protected CancellationToken ComponentLifetime => lifetime.Token;
 
+    /// <summary>
+    /// Whether the page would look different with the new snapshot; when not, it is not rendered again. Pages that
+    /// show a small part of a big inventory say no to most changes, so a change on one host does not re-render every
+    /// open list.
+    /// </summary>
+    protected virtual bool ShowsChangeOf(InventorySnapshot snapshot) => true;
+
     /// <summary>Called on the renderer's context whenever <see cref="Snapshot"/> changed, before re-rendering.</summary>
     protected virtual Task OnInventoryUpdatedAsync() => Task.CompletedTask;
 
@@ -59,7 +66,7 @@ public abstract class InventoryComponentBase : ComponentBase, IAsyncDisposable
                     if (ReferenceEquals(current, Snapshot)) return;
                     Snapshot = current;
                     await OnInventoryUpdatedAsync();
-                    StateHasChanged();
+                    if (ShowsChangeOf(current)) StateHasChanged();
                 });
             }
         }

@@ -11,7 +11,14 @@ public enum VmKindFilter { All, Vms, Templates }
 public sealed record VmRow(VmInfo Vm, string HostName);
 
 /// <summary>One page of the list: its rows, its 0-based index, how many pages and rows there are.</summary>
-public sealed record VmPage(IReadOnlyList<VmRow> Rows, int Index, int Count, int TotalRows, int FirstRow);
+public sealed record VmPage(IReadOnlyList<VmRow> Rows, int Index, int Count, int TotalRows, int FirstRow)
+{
+    /// <summary>Whether both pages show the same: same place, same VMs in the same state (snapshots share unchanged VMs).</summary>
+    public bool SameAs(VmPage other) =>
+        Index == other.Index && Count == other.Count && TotalRows == other.TotalRows && FirstRow == other.FirstRow
+        && Rows.Count == other.Rows.Count
+        && Rows.Zip(other.Rows).All(p => ReferenceEquals(p.First.Vm, p.Second.Vm) && p.First.HostName == p.Second.HostName);
+}
 
 /// <summary>
 /// The VM list's search, sort and paging over an inventory snapshot; no rendering involved. Only one page is
@@ -94,6 +101,8 @@ public sealed class VmListViewModel
     }
 
     public bool IsSelected(VmKey vm) => selected.Contains(vm);
+
+    public bool HasSelection => selected.Count > 0;
 
     public void Select(VmKey vm, bool select)
     {
