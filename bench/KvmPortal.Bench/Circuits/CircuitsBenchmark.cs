@@ -48,6 +48,7 @@ public static class CircuitsBenchmark
 
         await using var administrator = await portal.AdministratorScopeAsync();
         var operations = administrator.ServiceProvider.GetRequiredService<IVmOperations>();
+        using var libvirtPauses = new PauseCallTimes();
         var operationMs = new List<double>();
         var inventoryMs = new List<double>();
         var circuitMs = new List<double>();
@@ -71,7 +72,8 @@ public static class CircuitsBenchmark
         var workingSetPerCircuit = (after.WorkingSet - before.WorkingSet) / (double)circuitCount;
         Console.WriteLine($"change latency over {circuitMs.Count} deliveries: p50 {Percentile(circuitMs, 50):F1} ms, p95 {Percentile(circuitMs, 95):F1} ms, max {circuitMs.Max():F1} ms; load average {LoadAverage()}");
         Console.WriteLine($"  floor (the app's inventory sees the change): p50 {Percentile(inventoryMs, 50):F1} ms, p95 {Percentile(inventoryMs, 95):F1} ms; " +
-            $"of which the pause call itself: p50 {Percentile(operationMs, 50):F1} ms, p95 {Percentile(operationMs, 95):F1} ms");
+            $"of which the pause call itself: p50 {Percentile(operationMs, 50):F1} ms, p95 {Percentile(operationMs, 95):F1} ms, " +
+            $"and of that its libvirt call (queued to the thread pool, libvirt's answer): p50 {Percentile(libvirtPauses.Milliseconds, 50):F1} ms, p95 {Percentile(libvirtPauses.Milliseconds, 95):F1} ms");
         Console.WriteLine($"  ratios: p95 to target {Percentile(circuitMs, 95) / LatencyTargetMs:F2} (target <= 1, 250 ms), p95 to floor p95 {Percentile(circuitMs, 95) / Percentile(inventoryMs, 95):F2}");
         Console.WriteLine($"memory per idle circuit (server process only, after a full GC): managed heap {heapPerCircuit / 1024:F0} KiB, working set {workingSetPerCircuit / 1024:F0} KiB " +
             $"(ratio to 1 MiB target {heapPerCircuit / MemoryTargetBytes:F2} / {workingSetPerCircuit / MemoryTargetBytes:F2}); " +
