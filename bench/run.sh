@@ -6,8 +6,9 @@
 #     (the VNC console proxy vs websockify and socat, in front of a synthetic VNC server on a libvirt test-driver host; starts PostgreSQL)
 #   bench/run.sh usage-write [--vms 1000] [--intervals 30]
 #     (the usage recorder's batched write of one interval vs one INSERT per row; starts PostgreSQL)
-#   bench/run.sh circuits [--hosts 50] [--vms 100] [--circuits 200] [--changes 20] [--renders 5]
-#     (200 headless Blazor circuits on /vms: change latency and memory per circuit; first render in Chromium; starts PostgreSQL)
+#   bench/run.sh circuits [--hosts 50] [--vms 100] [--circuits 200] [--changes 20] [--renders 5] [--parallelism 8] [--server-log Debug]
+#     (200 headless Blazor circuits on /vms, run from a child process: change latency and server memory per circuit;
+#      first render in Chromium; --server-log sets the log level of SignalR, Blazor Server and Kestrel's connections; starts PostgreSQL)
 #   bench/run.sh load [--circuits 100] [--consoles 20] [--minutes 10]
 #     (soak: the app as its own process with circuits on /vms and consoles of the demo VM; errors and memory slope;
 #      starts PostgreSQL and the demo VM)

@@ -48,7 +48,9 @@ internal sealed class InProcessPortal : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <param name="simulatedHosts">Host URIs added next to qemu:///system as default hosts.</param>
-    public static async Task<InProcessPortal> StartAsync(string serverConnectionString, IEnumerable<string>? simulatedHosts = null)
+    /// <param name="settings">More configuration (e.g. log levels), over the defaults.</param>
+    public static async Task<InProcessPortal> StartAsync(string serverConnectionString, IEnumerable<string>? simulatedHosts = null,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         var database = "kvmportal_bench_" + Guid.NewGuid().ToString("N")[..12];
         await ExecuteAsync(serverConnectionString, $"CREATE DATABASE \"{database}\"");
@@ -64,7 +66,7 @@ internal sealed class InProcessPortal : IAsyncDisposable
             ["Consoles:MaxSessionsPerUser"] = "1000",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:KvmPortal.Web.Consoles"] = "Warning", // the console benchmark opens thousands of sessions
-        }.Concat(hosts));
+        }.Concat(hosts).Concat(settings ?? new Dictionary<string, string?>()));
         builder.AddKvmPortal();
         var app = builder.Build();
         app.UseKvmPortal();

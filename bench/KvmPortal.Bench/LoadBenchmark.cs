@@ -156,7 +156,7 @@ public static class LoadBenchmark
     private static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
 
     /// <summary>One console as a browser tab has it: the console page's circuit (which issues the ticket) and the RFB session on the proxy.</summary>
-    private sealed class LoadConsole(HeadlessCircuit page, RfbBenchClient rfb) : IAsyncDisposable
+    private sealed class LoadConsole(HeadlessCircuit page, VncFrameClient rfb) : IAsyncDisposable
     {
         private Exception? _failure;
         public long Frames;
@@ -174,7 +174,7 @@ public static class LoadBenchmark
             });
             var url = new Uri(baseUrl.Replace("http://", "ws://", StringComparison.Ordinal) + "/consoles/vnc?ticket="
                 + Uri.EscapeDataString(await ticket.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken)));
-            var (rfb, _) = await RfbBenchClient.ConnectAsync(url, baseUrl, cookie);
+            var (rfb, _) = await VncFrameClient.ConnectAsync(url, baseUrl, cookie);
             return new LoadConsole(page, rfb);
         }
 

@@ -11,6 +11,7 @@ return args switch
     ["usage-queries", ..] => await UsageQueriesBenchmark.RunAsync(args[1..]),
     ["circuits", ..] => await CircuitsBenchmark.RunAsync(args[1..]),
     ["load", ..] => await LoadBenchmark.RunAsync(args[1..]),
+    [CircuitClientsCommand.Name, ..] => await CircuitClientsCommand.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -21,7 +22,7 @@ static int Usage()
     Console.Error.WriteLine("       bench/run.sh console [--runs 3] [--mib 128] [--streams 50] [--upload-mib 64] [--round-trips 1000] [--connects 100] [--idle 200] [--closing 500]");
     Console.Error.WriteLine("       bench/run.sh usage-write [--vms 1000] [--intervals 30]");
     Console.Error.WriteLine("       bench/run.sh usage-queries [--vms 1000] [--days 30] [--team-vms 200] [--runs 7] [--keep]");
-    Console.Error.WriteLine("       bench/run.sh circuits [--hosts 50] [--vms 100] [--circuits 200] [--changes 20] [--renders 5]");
+    Console.Error.WriteLine("       bench/run.sh circuits [--hosts 50] [--vms 100] [--circuits 200] [--changes 20] [--renders 5] [--parallelism 8] [--server-log Debug]");
     Console.Error.WriteLine("       bench/run.sh load [--circuits 100] [--consoles 20] [--minutes 10]");
     return 2;
 }

@@ -33,6 +33,9 @@ public sealed class AccessView(
 
     public bool IsVisible(VmKey vm) => Can(PortalAction.ViewVm, vm);
 
+    /// <summary>Whether a global grant allows the action on every VM, whoever owns it (no need to ask per VM).</summary>
+    public bool CanEverywhere(PortalAction action) => grants.Any(g => g.IsGlobal && AccessRules.Allows(g, action, team: null));
+
     /// <summary>The teams the action is allowed for (all of them with a global grant), by name.</summary>
     public IReadOnlyList<KeyValuePair<Guid, string>> TeamsAllowing(PortalAction action) =>
         [.. TeamNames.Where(t => AccessRules.Allows(grants, action, t.Key)).OrderBy(t => t.Value, StringComparer.CurrentCultureIgnoreCase)];

@@ -50,6 +50,17 @@ public sealed class AccessHidingTests : BunitHarness
     }
 
     [Fact]
+    public void Only_a_global_grant_sees_every_vm_without_asking_per_vm()
+    {
+        var host = Inventory.AddHost("alpha");
+        var own = Inventory.AddVm(host, "web1");
+
+        Assert.True(new AccessView([new RoleGrant(PortalRole.Viewer, TeamId: null)], new Dictionary<VmKey, Guid>()).CanEverywhere(PortalAction.ViewVm));
+        Assert.False(TeamView(own, new RoleGrant(PortalRole.Administrator, Team)).CanEverywhere(PortalAction.ViewVm));
+        Assert.False(AccessView.Nothing.CanEverywhere(PortalAction.ViewVm));
+    }
+
+    [Fact]
     public void A_view_only_help_desk_user_gets_only_the_view_only_console_and_reboot_when_allowed()
     {
         using var _ = new CultureScope("en");

@@ -11,7 +11,7 @@ public sealed class VmListTests : BunitHarness
 {
     private const string Search = "[data-testid=vm-search] input, input[data-testid=vm-search]";
 
-    private static string StateOf(IRenderedComponent<VmList> list, string vm) =>
+    private static string StateOf<T>(IRenderedComponent<T> list, string vm) where T : VmList =>
         list.Find($"tr[data-vm='{vm}'] [data-testid=vm-state]").TextContent.Trim();
 
     [Fact]
@@ -89,6 +89,51 @@ public sealed class VmListTests : BunitHarness
         Inventory.Push(new VmChanged(vm with { State = VmState.Running }));
         list.WaitForAssertion(() => Assert.Equal("running", StateOf(list, "web1")));
         Assert.Contains("success", list.Find("tr[data-vm='web1'] [data-testid=vm-state]").ClassName);
+    }
+
+    [Fact]
+    public async Task A_change_to_a_vm_the_page_does_not_show_does_not_render_the_list_again()
+    {
+        var host = Inventory.AddHost("alpha");
+        var web = Inventory.AddVm(host, "web1");
+        var db = Inventory.AddVm(host, "db1");
+        var list = Context.Render<CountingVmList>();
+        // Live (subscribed, and rendered after subscribing) before counting.
+        list.WaitForAssertion(() => Assert.Equal(1, Inventory.SubscriberCount));
+        list.Find("input[data-testid=vm-search], [data-testid=vm-search] input").Input("web");
+        list.WaitForAssertion(() => Assert.Equal(["web1"], list.FindAll("tr[data-vm]").Select(r => r.GetAttribute("data-vm"))));
+        var renders = list.Instance.Renders;
+
+        Inventory.Push(new VmChanged(db with { State = VmState.Paused }));
+        Assert.True(await list.Instance.Checked.WaitAsync(TimeSpan.FromSeconds(10)), "the list never looked at the change");
+        Assert.Equal(renders, list.Instance.Renders);
+
+        Inventory.Push(new VmChanged(web with { State = VmState.Paused }));
+        list.WaitForAssertion(() => Assert.Equal("paused", StateOf(list, "web1")));
+        Assert.Equal(renders + 1, list.Instance.Renders);
+    }
+
+    /// <summary>The list, counting its own renders (not its children's) and the inventory changes it looked at.</summary>
+    public sealed class CountingVmList : VmList
+    {
+        public int Renders { get; private set; }
+
+        /// <summary>Released each time the list has looked at an inventory change.</summary>
+        public SemaphoreSlim Checked { get; } = new(0);
+
+        // Asked on every render after the first, before the markup changes (unlike OnAfterRender, which may come later).
+        protected override bool ShouldRender()
+        {
+            Renders++;
+            return base.ShouldRender();
+        }
+
+        protected override bool ShowsChangeOf(InventorySnapshot snapshot)
+        {
+            var shows = base.ShowsChangeOf(snapshot);
+            Checked.Release();
+            return shows;
+        }
     }
 
     [Fact]

@@ -6,8 +6,8 @@ namespace KvmPortal.Web.Components.Shared;
 
 /// <summary>
 /// A live page: renders <see cref="Snapshot"/>, subscribes to the inventory after the first interactive render,
-/// applies each change batch on the renderer's context and re-renders; the subscription ends on dispose.
-/// No polling: the inventory pushes what changed.
+/// takes the inventory's current snapshot on the renderer's context whenever a change batch arrives and re-renders;
+/// the subscription ends on dispose. No polling: the inventory pushes what changed.
 /// </summary>
 public abstract class InventoryComponentBase : ComponentBase, IAsyncDisposable
 {
@@ -25,6 +25,13 @@ public abstract class InventoryComponentBase : ComponentBase, IAsyncDisposable
 
     /// <summary>Cancelled when the component goes away; pass it to calls made on the page's behalf.</summary>
     protected CancellationToken ComponentLifetime => lifetime.Token;
+
+    /// <summary>
+    /// Whether the page would look different with the new snapshot; when not, it is not rendered again. Pages that
+    /// show a small part of a big inventory say no to most changes, so a change on one host does not re-render every
+    /// open list.
+    /// </summary>
+    protected virtual bool ShowsChangeOf(InventorySnapshot snapshot) => true;
 
     /// <summary>Called on the renderer's context whenever <see cref="Snapshot"/> changed, before re-rendering.</summary>
     protected virtual Task OnInventoryUpdatedAsync() => Task.CompletedTask;
@@ -49,13 +56,17 @@ public abstract class InventoryComponentBase : ComponentBase, IAsyncDisposable
     {
         try
         {
-            await foreach (var batch in changes.WithCancellation(lifetime.Token))
+            await foreach (var _ in changes.WithCancellation(lifetime.Token))
             {
                 await InvokeAsync(async () =>
                 {
-                    Snapshot = Snapshot.Apply(batch);
+                    // The inventory's own snapshot already includes this batch: every circuit shares it instead of
+                    // building its own copy, and batches that queued up meanwhile are all shown by one render.
+                    var current = Inventory.Current;
+                    if (ReferenceEquals(current, Snapshot)) return;
+                    Snapshot = current;
                     await OnInventoryUpdatedAsync();
-                    StateHasChanged();
+                    if (ShowsChangeOf(current)) StateHasChanged();
                 });
             }
         }

@@ -23,6 +23,17 @@ public static class VmActionRules
     public static bool NeedsConfirmation(VmAction action) =>
         action is VmAction.Shutdown or VmAction.Reboot or VmAction.ForceOff;
 
+    public static string Icon(VmAction action) => action switch
+    {
+        VmAction.Start => MudBlazor.Icons.Material.Filled.PlayArrow,
+        VmAction.Shutdown => MudBlazor.Icons.Material.Filled.PowerSettingsNew,
+        VmAction.Reboot => MudBlazor.Icons.Material.Filled.RestartAlt,
+        VmAction.ForceOff => MudBlazor.Icons.Material.Filled.PowerOff,
+        VmAction.Pause => MudBlazor.Icons.Material.Filled.Pause,
+        VmAction.Resume => MudBlazor.Icons.Material.Filled.PlayCircle,
+        _ => MudBlazor.Icons.Material.Filled.QuestionMark,
+    };
+
     /// <summary>The data-testid of the action's button, e.g. "vm-action-forceoff".</summary>
     public static string TestId(VmAction action) => "vm-action-" + action.ToString().ToLowerInvariant();
 }

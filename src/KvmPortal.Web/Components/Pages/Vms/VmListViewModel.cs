@@ -11,7 +11,14 @@ public enum VmKindFilter { All, Vms, Templates }
 public sealed record VmRow(VmInfo Vm, string HostName);
 
 /// <summary>One page of the list: its rows, its 0-based index, how many pages and rows there are.</summary>
-public sealed record VmPage(IReadOnlyList<VmRow> Rows, int Index, int Count, int TotalRows, int FirstRow);
+public sealed record VmPage(IReadOnlyList<VmRow> Rows, int Index, int Count, int TotalRows, int FirstRow)
+{
+    /// <summary>Whether both pages show the same: same place, same VMs in the same state (snapshots share unchanged VMs).</summary>
+    public bool SameAs(VmPage other) =>
+        Index == other.Index && Count == other.Count && TotalRows == other.TotalRows && FirstRow == other.FirstRow
+        && Rows.Count == other.Rows.Count
+        && Rows.Zip(other.Rows).All(p => ReferenceEquals(p.First.Vm, p.Second.Vm) && p.First.HostName == p.Second.HostName);
+}
 
 /// <summary>
 /// The VM list's search, sort and paging over an inventory snapshot; no rendering involved. Only one page is
@@ -81,33 +88,21 @@ public sealed class VmListViewModel
     public IReadOnlyList<VmRow> Rows(InventorySnapshot snapshot, Func<VmKey, bool>? visible = null)
     {
         var search = Search.Trim();
-        var rows = snapshot.Vms.Values
-            .Where(vm => visible is null || visible(vm.Key))
-            .Where(vm => Kind == VmKindFilter.All || vm.Template == (Kind == VmKindFilter.Templates))
-            .Select(vm => RowOf(snapshot, vm))
+        var sorted = SortedVmRows.Of(snapshot, SortColumn, SortDescending);
+        if (visible is null && Kind == VmKindFilter.All && search.Length == 0)
+            return sorted;
+        return sorted
+            .Where(row => visible is null || visible(row.Vm.Key))
+            .Where(row => Kind == VmKindFilter.All || row.Vm.Template == (Kind == VmKindFilter.Templates))
             .Where(row => search.Length == 0
                           || row.Vm.Name.Contains(search, StringComparison.OrdinalIgnoreCase)
-                          || row.HostName.Contains(search, StringComparison.OrdinalIgnoreCase));
-
-        // Name then host as tie-breakers keep the order stable while stats change.
-        var ordered = SortColumn switch
-        {
-            VmSortColumn.Host => Order(rows, r => r.HostName, StringComparer.OrdinalIgnoreCase),
-            VmSortColumn.State => Order(rows, r => r.Vm.State, Comparer<VmState>.Default),
-            VmSortColumn.VCpus => Order(rows, r => r.Vm.VCpus, Comparer<int>.Default),
-            VmSortColumn.Memory => Order(rows, r => r.Vm.MemoryBytes, Comparer<ulong>.Default),
-            VmSortColumn.Cpu => Order(rows, r => r.Vm.CpuPercent ?? -1, Comparer<double>.Default),
-            // Uptime grows as the start time recedes; VMs that are not running count as the shortest.
-            VmSortColumn.Uptime => Order(rows, r => r.Vm.RunningSince is { } since ? -since.UtcTicks : long.MinValue, Comparer<long>.Default),
-            _ => Order(rows, r => r.Vm.Name, StringComparer.OrdinalIgnoreCase),
-        };
-        return ordered
-            .ThenBy(r => r.Vm.Name, StringComparer.OrdinalIgnoreCase)
-            .ThenBy(r => r.HostName, StringComparer.OrdinalIgnoreCase)
+                          || row.HostName.Contains(search, StringComparison.OrdinalIgnoreCase))
             .ToList();
     }
 
     public bool IsSelected(VmKey vm) => selected.Contains(vm);
+
+    public bool HasSelection => selected.Count > 0;
 
     public void Select(VmKey vm, bool select)
     {
@@ -134,14 +129,8 @@ public sealed class VmListViewModel
         .. selected.Where(visible)
             .Select(key => snapshot.Vms.GetValueOrDefault(key))
             .OfType<VmInfo>()
-            .Select(vm => RowOf(snapshot, vm))
+            .Select(vm => SortedVmRows.RowOf(snapshot, vm))
             .OrderBy(r => r.Vm.Name, StringComparer.OrdinalIgnoreCase)
             .ThenBy(r => r.HostName, StringComparer.OrdinalIgnoreCase),
     ];
-
-    private static VmRow RowOf(InventorySnapshot snapshot, VmInfo vm) =>
-        new(vm, snapshot.Hosts.TryGetValue(vm.HostId, out var host) ? host.Name : "");
-
-    private IOrderedEnumerable<VmRow> Order<TKey>(IEnumerable<VmRow> rows, Func<VmRow, TKey> key, IComparer<TKey> comparer) =>
-        SortDescending ? rows.OrderByDescending(key, comparer) : rows.OrderBy(key, comparer);
 }
