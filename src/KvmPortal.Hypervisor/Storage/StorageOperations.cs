@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Threading.Channels;
 using System.Xml.Linq;
 using KvmPortal.Hypervisor.Hosts;
 using KvmPortal.Hypervisor.Vms.Create;
@@ -10,17 +8,11 @@ namespace KvmPortal.Hypervisor.Storage;
 
 internal sealed class StorageOperations(HostManager hosts) : IStorageOperations
 {
-    /// <summary>The most data one libvirt stream packet carries (VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX).</summary>
-    internal const int PacketPayloadBytes = 262120;
-
     /// <summary>
-    /// The chunk size of uploads and downloads: a whole number of stream packets (about 1 MiB), so no chunk ends in a
-    /// tiny packet and each hop between threads moves four packets.
+    /// How much of a volume one libvirt download call streams (see <see cref="VolumeRangeReader"/>): at most two
+    /// ranges wait in libvirt's client. Smaller ranges cost more calls; <c>bench/run.sh volumes</c> measured these.
     /// </summary>
-    internal const int ChunkBytes = 4 * PacketPayloadBytes;
-
-    /// <summary>How much of a volume one libvirt download call streams (see <see cref="VolumeRangeReader"/>).</summary>
-    internal ulong DownloadRangeBytes { get; init; } = 16UL * 1024 * 1024;
+    internal ulong DownloadRangeBytes { get; init; } = 32UL * 1024 * 1024;
 
     private static readonly TimeSpan CopyPollInterval = TimeSpan.FromMilliseconds(500);
 
@@ -403,7 +395,7 @@ internal sealed class StorageOperations(HostManager hosts) : IStorageOperations
         var completed = false;
         try
         {
-            await PumpUpAsync(source, stream, lengthBytes, progress, cancellationToken);
+            await VolumeStreamPump.UploadAsync(source, lengthBytes, stream, progress, cancellationToken);
             await Task.Run(stream.Finish, CancellationToken.None);
             completed = true;
         }
@@ -447,56 +439,6 @@ internal sealed class StorageOperations(HostManager hosts) : IStorageOperations
         }
     }
 
-    private static async Task PumpUpAsync(Stream source, Libvirt.Stream stream, ulong length, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
-    {
-        // Two buffers: read the next chunk from the caller while libvirt sends the previous one.
-        var buffers = new[] { ArrayPool<byte>.Shared.Rent(ChunkBytes), ArrayPool<byte>.Shared.Rent(ChunkBytes) };
-        var sending = Task.CompletedTask;
-        try
-        {
-            ulong done = 0;
-            var index = 0;
-            while (done < length)
-            {
-                var buffer = buffers[index];
-                var want = (int)Math.Min((ulong)ChunkBytes, length - done);
-                var filled = 0;
-                while (filled < want)
-                {
-                    var read = await source.ReadAsync(buffer.AsMemory(filled, want - filled), cancellationToken);
-                    if (read == 0)
-                    {
-                        var received = done + (ulong)filled;
-                        throw HypervisorException.Because(HypervisorErrorKind.UploadEnded, $"The upload ended after {received} of {length} bytes.",
-                            SpecProblem.Size(received), SpecProblem.Size(length));
-                    }
-                    filled += read;
-                }
-                await sending;
-                cancellationToken.ThrowIfCancellationRequested();
-                var count = filled;
-                sending = Task.Run(() => stream.SendAll(buffer.AsSpan(0, count)), CancellationToken.None);
-                done += (ulong)filled;
-                progress?.Report(new TransferProgress(done, length));
-                index ^= 1;
-            }
-            await sending;
-        }
-        finally
-        {
-            try
-            {
-                await sending;
-            }
-            catch
-            {
-                // already reported by the loop
-            }
-            ArrayPool<byte>.Shared.Return(buffers[0]);
-            ArrayPool<byte>.Shared.Return(buffers[1]);
-        }
-    }
-
     public Task<VolumeDownload> PrepareDownloadAsync(Guid hostId, string pool, string name, CancellationToken cancellationToken = default) =>
         Call(hostId, $"Download volume {name}", connection =>
         {
@@ -526,82 +468,13 @@ internal sealed class StorageOperations(HostManager hosts) : IStorageOperations
         }, cancellationToken);
         using var reader = new VolumeRangeReader((offset, count) => OpenDownloadRange(hostId, pool, name, offset, count, what), length, DownloadRangeBytes);
 
-        // One thread receives from libvirt (blocking calls) into pooled chunks while this method writes the previous
-        // chunks to the destination; the bounded channel keeps at most a few chunks in flight.
-        var chunks = Channel.CreateBounded<(byte[] Buffer, int Count)>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var receiving = Task.Factory.StartNew(() =>
-        {
-            try
-            {
-                while (true)
-                {
-                    var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
-                    var received = reader.Fill(buffer, ChunkBytes);
-                    if (received == 0)
-                    {
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        break;
-                    }
-                    while (!chunks.Writer.TryWrite((buffer, received)))
-                    {
-                        if (!chunks.Writer.WaitToWriteAsync(stop.Token).AsTask().GetAwaiter().GetResult())
-                        {
-                            ArrayPool<byte>.Shared.Return(buffer);
-                            return;
-                        }
-                    }
-                }
-                chunks.Writer.TryComplete();
-            }
-            catch (Exception e)
-            {
-                chunks.Writer.TryComplete(e);
-            }
-        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-
-        var completed = false;
         try
         {
-            ulong done = 0;
-            await foreach (var (buffer, count) in chunks.Reader.ReadAllAsync(CancellationToken.None))
-            {
-                try
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    await destination.WriteAsync(buffer.AsMemory(0, count), cancellationToken);
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                }
-                done += (ulong)count;
-                progress?.Report(new TransferProgress(done, length));
-            }
-            await receiving;
-            completed = true;
+            await VolumeStreamPump.DownloadAsync(reader, length, destination, progress, cancellationToken);
         }
         catch (LibvirtException e)
         {
             throw new HypervisorException($"{what} failed.", e.Message, e) { Kind = HypervisorErrorKind.Failed, Arguments = [HostName(hostId)] };
-        }
-        finally
-        {
-            if (!completed)
-            {
-                await stop.CancelAsync();
-                while (chunks.Reader.TryRead(out var left)) ArrayPool<byte>.Shared.Return(left.Buffer);
-                await Task.Run(reader.Abort, CancellationToken.None); // ends a blocked receive
-                try
-                {
-                    await receiving;
-                }
-                catch
-                {
-                    // the first failure is the one reported
-                }
-                while (chunks.Reader.TryRead(out var left)) ArrayPool<byte>.Shared.Return(left.Buffer);
-            }
         }
     }
 
