@@ -12,7 +12,7 @@ internal sealed class StorageOperations(HostManager hosts) : IStorageOperations
     /// How much of a volume one libvirt download call streams (see <see cref="VolumeRangeReader"/>): at most two
     /// ranges wait in libvirt's client. Smaller ranges cost more calls; <c>bench/run.sh volumes</c> measured these.
     /// </summary>
-    internal ulong DownloadRangeBytes { get; init; } = 32UL * 1024 * 1024;
+    internal ulong DownloadRangeBytes { get; init; } = 16UL * 1024 * 1024;
 
     private static readonly TimeSpan CopyPollInterval = TimeSpan.FromMilliseconds(500);
 
@@ -460,42 +460,59 @@ internal sealed class StorageOperations(HostManager hosts) : IStorageOperations
         IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var what = $"Download volume {name}";
-        var length = await Call(hostId, what, connection =>
+        var (volume, length) = await Call(hostId, what, connection =>
         {
             using var storagePool = ActivePool(connection, pool);
-            using var volume = storagePool.LookupVolumeByName(name);
-            return DownloadLength(volume);
-        }, cancellationToken);
-        using var reader = new VolumeRangeReader((offset, count) => OpenDownloadRange(hostId, pool, name, offset, count, what), length, DownloadRangeBytes);
-
-        try
-        {
-            await VolumeStreamPump.DownloadAsync(reader, length, destination, progress, cancellationToken);
-        }
-        catch (LibvirtException e)
-        {
-            throw new HypervisorException($"{what} failed.", e.Message, e) { Kind = HypervisorErrorKind.Failed, Arguments = [HostName(hostId)] };
-        }
-    }
-
-    /// <summary>Starts the download of one range of the volume; called from the receiving thread, so it blocks.</summary>
-    private Libvirt.Stream OpenDownloadRange(Guid hostId, string pool, string name, ulong offset, ulong count, string what) =>
-        Call(hostId, what, connection =>
-        {
-            using var storagePool = ActivePool(connection, pool);
-            using var volume = storagePool.LookupVolumeByName(name);
-            var stream = connection.NewStream();
+            var found = storagePool.LookupVolumeByName(name);
             try
             {
-                volume.Download(stream, offset, count);
+                return (found, DownloadLength(found));
             }
             catch
             {
-                stream.Dispose();
+                found.Dispose();
                 throw;
             }
-            return stream;
-        }, CancellationToken.None).GetAwaiter().GetResult();
+        }, cancellationToken);
+        using (volume)
+        using (var reader = new VolumeRangeReader((offset, count) => OpenRange(volume, offset, count), length, DownloadRangeBytes))
+        {
+            try
+            {
+                await VolumeStreamPump.DownloadAsync(reader, length, destination, progress, cancellationToken);
+            }
+            catch (LibvirtException e)
+            {
+                throw new HypervisorException(StorageError(e, what) ?? $"{what} failed.", e.Message, e) { Kind = HypervisorErrorKind.Failed, Arguments = [HostName(hostId)] };
+            }
+            catch (ObjectDisposedException e)
+            {
+                throw new HypervisorException($"{what} failed: host {HostName(hostId)} went offline.", null, e)
+                {
+                    Kind = HypervisorErrorKind.HostWentOffline, Arguments = [HostName(hostId)],
+                };
+            }
+        }
+    }
+
+    /// <summary>
+    /// Starts the download of one range of the volume. Called on the transfer's receiving thread, which makes all of its
+    /// libvirt calls itself: a hop through the thread pool per range would stall the stream whenever the pool is busy.
+    /// </summary>
+    private static Libvirt.Stream OpenRange(StorageVolume volume, ulong offset, ulong count)
+    {
+        var stream = volume.Connection.NewStream();
+        try
+        {
+            volume.Download(stream, offset, count);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+        return stream;
+    }
 
     private static IReadOnlyList<SpecProblem> ValidateVolume(Connection connection, VolumeSpec spec)
     {
