@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Run a KvmPortal benchmark side by side with its peer and print the figures as ratios.
 #   bench/run.sh inventory [--hosts 50] [--vms 100] [--runs 3]
-#   bench/run.sh volumes [--mib 1024] [--runs 2] [--binding]   (--binding: also the bare binding, synchronous)
+#   bench/run.sh volumes [--mib 1024] [--runs 5] [--stages [--only TEXT] | --ranges]
+#     (upload/download through the service layer vs virsh vol-upload/vol-download, interleaved, median of per-round ratios;
+#      --stages: where the time goes, the bare binding step by step; --ranges: download range size, speed vs memory)
 #   bench/run.sh console [--runs 3] [--mib 128] [--streams 50] [--upload-mib 64] [--round-trips 1000] [--connects 100] [--idle 200] [--closing 500]
 #     (the VNC console proxy vs websockify and socat, in front of a synthetic VNC server on a libvirt test-driver host; starts PostgreSQL)
 #   bench/run.sh usage-write [--vms 1000] [--intervals 30]

@@ -18,7 +18,7 @@ return args switch
 static int Usage()
 {
     Console.Error.WriteLine("usage: bench/run.sh inventory [--hosts N] [--vms N] [--runs N]");
-    Console.Error.WriteLine("       bench/run.sh volumes [--mib 1024] [--runs 2]");
+    Console.Error.WriteLine("       bench/run.sh volumes [--mib 1024] [--runs 5] [--stages [--only TEXT] | --ranges]");
     Console.Error.WriteLine("       bench/run.sh console [--runs 3] [--mib 128] [--streams 50] [--upload-mib 64] [--round-trips 1000] [--connects 100] [--idle 200] [--closing 500]");
     Console.Error.WriteLine("       bench/run.sh usage-write [--vms 1000] [--intervals 30]");
     Console.Error.WriteLine("       bench/run.sh usage-queries [--vms 1000] [--days 30] [--team-vms 200] [--runs 7] [--keep]");

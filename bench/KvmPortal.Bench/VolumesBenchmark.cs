@@ -12,24 +12,26 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace KvmPortal.Bench;
 
 /// <summary>
-/// Volume upload and download through the service layer (a libvirt stream fed in 256 KiB chunks from/to a file
-/// stream) against `virsh vol-upload` / `vol-download` of the same file into the same temporary dir pool on
-/// qemu:///system, side by side in one run. Also prints this process's peak working set, which stays flat because
-/// nothing is buffered whole.
+/// Volume upload and download through the service layer (the calls the web endpoints make, with unbuffered asynchronous
+/// file streams in place of the HTTP bodies, on the host session's connection) against `virsh vol-upload` /
+/// `vol-download` of the same file into the same temporary dir pool on qemu:///system. After one uncounted warm-up, each
+/// round runs both sides back to back, alternating which goes first, each after writing back all dirty pages so no
+/// transfer pays for another's writes; the figure is the median over the rounds of each round's ratio, which cancels
+/// most of a shared machine's drift. Also this process's peak resident set and managed heap during its own transfers.
 /// </summary>
 public static class VolumesBenchmark
 {
     public static async Task<int> RunAsync(string[] args)
     {
         var sizeMiB = BenchOptions.Int(args, "--mib", 1024);
-        var runs = BenchOptions.Int(args, "--runs", 2);
+        var runs = BenchOptions.Int(args, "--runs", 5);
         var suffix = Guid.NewGuid().ToString("N")[..8];
         var poolName = "kvmportal-bench-" + suffix;
         var poolPath = Path.Combine("/var/lib/libvirt/images", poolName);
         var work = Directory.CreateTempSubdirectory("kvmportal-bench-").FullName;
         var source = Path.Combine(work, "source.img");
         var length = (long)sizeMiB << 20;
-        Console.WriteLine($"volumes: {sizeMiB} MiB file, temporary dir pool {poolName}, best of {runs} runs");
+        Console.WriteLine($"volumes: {sizeMiB} MiB file, temporary dir pool {poolName}, {runs} rounds, load average {LoadAverage()}");
         WriteRandomFile(source, length);
 
         using var connection = Connection.Open("qemu:///system");
@@ -51,70 +53,49 @@ public static class VolumesBenchmark
         try
         {
             await WaitOnlineAsync(inventory, host.Id);
-            double bestUpOurs = double.MaxValue, bestUpVirsh = double.MaxValue, bestDownOurs = double.MaxValue, bestDownVirsh = double.MaxValue;
-            var startWorkingSet = Process.GetCurrentProcess().WorkingSet64;
-            long peakAfterUpload = 0;
+            var setup = new VolumeStages.Setup(connection, storage, host.Id, poolName, source, length, Virsh);
+            if (args.Contains("--stages") || args.Contains("--ranges"))
+            {
+                if (args.Contains("--stages")) VolumeStages.RunStages(setup, runs, args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault());
+                else VolumeStages.RunRanges(setup, services.GetRequiredService<HostManager>(), runs);
+                return 0;
+            }
+            Warm(setup);
+            var upload = new Side("upload");
+            var download = new Side("download");
+            var outVirsh = Path.Combine(work, "virsh.out");
+            var outOurs = Path.Combine(work, "ours.out");
             for (var run = 1; run <= runs; run++)
             {
                 var ours = $"ours-{run}.img";
                 var theirs = $"virsh-{run}.img";
                 Virsh("vol-create-as", poolName, theirs, length.ToString(), "--format", "raw");
-
-                var clock = Stopwatch.StartNew();
-                Virsh("vol-upload", "--pool", poolName, theirs, source);
-                var upVirsh = clock.Elapsed.TotalSeconds;
-
-                clock.Restart();
-                await using (var file = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.Asynchronous | FileOptions.SequentialScan))
-                    await storage.UploadAsync(host.Id, poolName, ours, file, (ulong)length, overwrite: false);
-                var upOurs = clock.Elapsed.TotalSeconds;
-                if (run == 1) peakAfterUpload = Process.GetCurrentProcess().PeakWorkingSet64;
-
-                var outVirsh = Path.Combine(work, "virsh.out");
-                var outOurs = Path.Combine(work, "ours.out");
-                clock.Restart();
-                Virsh("vol-download", "--pool", poolName, theirs, outVirsh);
-                var downVirsh = clock.Elapsed.TotalSeconds;
-
-                clock.Restart();
-                await using (var file = new FileStream(outOurs, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
-                    await storage.DownloadAsync(host.Id, poolName, ours, file);
-                var downOurs = clock.Elapsed.TotalSeconds;
-
+                var oursFirst = run % 2 == 0;
+                upload.Round(oursFirst, length,
+                    () => Virsh("vol-upload", "--pool", poolName, theirs, source),
+                    async () =>
+                    {
+                        await using var file = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.Asynchronous | FileOptions.SequentialScan);
+                        await storage.UploadAsync(host.Id, poolName, ours, file, (ulong)length, overwrite: false);
+                    });
+                download.Round(oursFirst, length,
+                    () => Virsh("vol-download", "--pool", poolName, theirs, outVirsh),
+                    async () =>
+                    {
+                        await using var file = new FileStream(outOurs, FileMode.Create, FileAccess.Write, FileShare.None, 0, FileOptions.Asynchronous);
+                        await storage.DownloadAsync(host.Id, poolName, ours, file);
+                    });
                 if (new FileInfo(outOurs).Length != length || !FilesEqual(source, outOurs))
                     throw new InvalidOperationException("the downloaded file differs from the uploaded one");
                 File.Delete(outVirsh);
                 File.Delete(outOurs);
-                Console.WriteLine($"  run {run}: upload KvmPortal {Rate(length, upOurs)}  virsh {Rate(length, upVirsh)}   download KvmPortal {Rate(length, downOurs)}  virsh {Rate(length, downVirsh)}");
-                bestUpOurs = Math.Min(bestUpOurs, upOurs);
-                bestUpVirsh = Math.Min(bestUpVirsh, upVirsh);
-                bestDownOurs = Math.Min(bestDownOurs, downOurs);
-                bestDownVirsh = Math.Min(bestDownVirsh, downVirsh);
+                Console.WriteLine($"  round {run} ({(oursFirst ? "KvmPortal" : "virsh")} first): {upload.Last}   {download.Last}");
                 await storage.DeleteVolumeAsync(host.Id, poolName, ours);
                 await storage.DeleteVolumeAsync(host.Id, poolName, theirs);
             }
-            if (args.Contains("--binding"))
-            {
-                // The floor of this process: the binding alone, one thread, synchronous reads and sends.
-                Virsh("vol-create-as", poolName, "binding.img", length.ToString(), "--format", "raw");
-                var clock = Stopwatch.StartNew();
-                using (var pool = connection.LookupStoragePoolByName(poolName))
-                using (var volume = pool.LookupVolumeByName("binding.img"))
-                using (var stream = connection.NewStream())
-                using (var file = File.OpenRead(source))
-                {
-                    volume.Upload(stream, 0, (ulong)length);
-                    var buffer = new byte[StorageChunk];
-                    int n;
-                    while ((n = file.Read(buffer, 0, buffer.Length)) > 0) stream.SendAll(buffer.AsSpan(0, n));
-                    stream.Finish();
-                }
-                Console.WriteLine($"binding only, synchronous upload: {Rate(length, clock.Elapsed.TotalSeconds)}");
-            }
-            var peak = Process.GetCurrentProcess().PeakWorkingSet64;
-            Console.WriteLine($"upload:   KvmPortal {Rate(length, bestUpOurs)}, virsh vol-upload {Rate(length, bestUpVirsh)}, ratio {bestUpVirsh / bestUpOurs:F2} (target >= 0.80)");
-            Console.WriteLine($"download: KvmPortal {Rate(length, bestDownOurs)}, virsh vol-download {Rate(length, bestDownVirsh)}, ratio {bestDownVirsh / bestDownOurs:F2} (target >= 0.80)");
-            Console.WriteLine($"memory: working set {startWorkingSet >> 20} MiB before the transfers, peak {peakAfterUpload >> 20} MiB after the first upload, peak {peak >> 20} MiB after the downloads, for a {sizeMiB} MiB file");
+            Console.WriteLine($"medians of {runs} rounds, load average {LoadAverage()} at the end:");
+            Console.WriteLine(upload.Summary("virsh vol-upload"));
+            Console.WriteLine(download.Summary("virsh vol-download"));
             return 0;
         }
         finally
@@ -133,9 +114,74 @@ public static class VolumesBenchmark
         }
     }
 
-    private const int StorageChunk = 4 * 262120;
+    /// <summary>
+    /// One uncounted 64 MiB round trip through both first: the benchmark measures a running server (JIT-compiled code,
+    /// its threads started) against virsh, which starts afresh every time by its nature.
+    /// </summary>
+    private static void Warm(VolumeStages.Setup setup)
+    {
+        var (_, storage, hostId, pool, source, _, virsh) = setup;
+        var output = source + ".warm";
+        using (var file = File.OpenRead(source))
+            storage.UploadAsync(hostId, pool, "warm.img", file, 64 << 20, overwrite: false).GetAwaiter().GetResult();
+        using (var file = File.Create(output))
+            storage.DownloadAsync(hostId, pool, "warm.img", file).GetAwaiter().GetResult();
+        virsh(["vol-download", "--pool", pool, "warm.img", output]);
+        virsh(["vol-upload", "--pool", pool, "warm.img", output]);
+        storage.DeleteVolumeAsync(hostId, pool, "warm.img").GetAwaiter().GetResult();
+        File.Delete(output);
+    }
 
-    private static string Rate(long bytes, double seconds) => $"{bytes / seconds / (1 << 20),7:F0} MiB/s ({seconds:F2} s)";
+    private static string LoadAverage() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
+
+    /// <summary>One direction's rounds: rates of both sides, each round's ratio, and this process's memory during its own transfers.</summary>
+    private sealed class Side(string name)
+    {
+        private readonly List<(double Ours, double Virsh)> _rates = [];
+        private long _peakResident, _peakHeap, _baseResident = long.MaxValue, _allocated;
+
+        public string Last => $"{name} KvmPortal {_rates[^1].Ours,5:F0} MiB/s, virsh {_rates[^1].Virsh,5:F0} MiB/s ({_rates[^1].Ours / _rates[^1].Virsh:F2})";
+
+        public void Round(bool oursFirst, long length, Action virsh, Func<Task> ours)
+        {
+            double o = 0, v = 0;
+            for (var i = 0; i < 2; i++)
+            {
+                VolumeStages.Sync();
+                if ((i == 0) == oursFirst) o = MeasureOurs(length, ours);
+                else v = VolumeStages.Measure(length, virsh).MiBPerSecond;
+            }
+            _rates.Add((o, v));
+        }
+
+        private double MeasureOurs(long length, Func<Task> ours)
+        {
+            GC.Collect();
+            _baseResident = Math.Min(_baseResident, Environment.WorkingSet);
+            long heap = 0;
+            using var sampler = new Timer(_ => Interlocked.Exchange(ref heap, Math.Max(Interlocked.Read(ref heap), GC.GetTotalMemory(false))), null, 0, 20);
+            var allocated = GC.GetTotalAllocatedBytes(precise: true);
+            var (rate, peak, _) = VolumeStages.Measure(length, () => ours().GetAwaiter().GetResult());
+            _allocated = Math.Max(_allocated, GC.GetTotalAllocatedBytes(precise: true) - allocated);
+            _peakResident = Math.Max(_peakResident, peak);
+            _peakHeap = Math.Max(_peakHeap, Interlocked.Read(ref heap));
+            return rate;
+        }
+
+        public string Summary(string peer)
+        {
+            static double Median(IEnumerable<double> values)
+            {
+                var sorted = values.Order().ToList();
+                return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+            }
+            var ratio = Median(_rates.Select(r => r.Ours / r.Virsh));
+            return $"{name,-8}: KvmPortal {Median(_rates.Select(r => r.Ours)),5:F0} MiB/s, {peer} {Median(_rates.Select(r => r.Virsh)),5:F0} MiB/s, " +
+                   $"ratio {ratio:F2} (per-round {string.Join(' ', _rates.Select(r => (r.Ours / r.Virsh).ToString("F2")))}; target >= 0.80 {(ratio >= 0.8 ? "met" : "NOT met")}); " +
+                   $"resident peak {_peakResident >> 20} MiB (lowest before a transfer {_baseResident >> 20} MiB), managed heap peak {_peakHeap >> 20} MiB, " +
+                   $"at most {_allocated >> 20} MiB allocated per transfer";
+        }
+    }
 
     private static void WriteRandomFile(string path, long length)
     {

@@ -38,7 +38,17 @@ public sealed unsafe class Stream : IDisposable
         return handle;
     }
 
-    /// <summary>Sends all of <paramref name="data"/>, looping over partial sends.</summary>
+    /// <summary>
+    /// The data one stream packet carries at most in older libvirt (VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX), and the chunk
+    /// virStreamSendAll and virStreamRecvAll use.
+    /// </summary>
+    public const int PacketPayloadBytes = 262120;
+
+    /// <summary>
+    /// Sends all of <paramref name="data"/> in calls of at most <see cref="PacketPayloadBytes"/>, looping over partial
+    /// sends. libvirt turns each call into one message that it allocates and copies whole (up to 32 MiB), so large
+    /// calls cost fresh memory per call and make the daemon wait for the whole message before writing any of it.
+    /// </summary>
     public void SendAll(ReadOnlySpan<byte> data)
     {
         while (!data.IsEmpty)
@@ -46,7 +56,7 @@ public sealed unsafe class Stream : IDisposable
             int sent;
             fixed (byte* pointer = data)
             {
-                sent = NativeMethods.virStreamSend(_handle, pointer, (nuint)data.Length);
+                sent = NativeMethods.virStreamSend(_handle, pointer, (nuint)Math.Min(data.Length, PacketPayloadBytes));
             }
             if (sent < 0)
             {

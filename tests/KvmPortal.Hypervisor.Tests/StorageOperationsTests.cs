@@ -200,6 +200,37 @@ public sealed class StorageOperationsTests
         Assert.DoesNotContain("short.img", storage.VolumeNames());
     }
 
+    [Fact]
+    public async Task Upload_from_a_trickling_source_arrives_whole_and_a_download_that_fails_or_is_cancelled_returns()
+    {
+        using var storage = new TestStorage();
+        await using var hypervisor = new HypervisorHarness();
+        var host = hypervisor.Attach(TestDomains.SystemUri);
+        await hypervisor.Live.WaitForHostAsync(host, HostStatus.Online);
+        var ops = new StorageOperations(hypervisor.Hosts) { DownloadRangeBytes = 1 << 20 };
+        // More than the pump's buffers hold at once, not a multiple of them, read a few KiB at a time like a slow client.
+        var data = RandomNumberGenerator.GetBytes(4 * VolumeStreamPump.BufferBytes + 12345);
+        await ops.UploadAsync(host.Id, storage.PoolName, "trickle.img", new TricklingStream(data, 7001), (ulong)data.Length, overwrite: false);
+        Assert.Equal(SHA256.HashData(data), SHA256.HashData(await File.ReadAllBytesAsync(Path.Combine(storage.PoolPath, "trickle.img"))));
+
+        // The browser goes away after the first chunk: the download stops with that error instead of hanging.
+        var broken = new FailingDestination(writesBeforeFailure: 1, fail: () => throw new IOException("The client went away."));
+        var failure = await Assert.ThrowsAsync<IOException>(() => ops.DownloadAsync(host.Id, storage.PoolName, "trickle.img", broken));
+        Assert.Equal("The client went away.", failure.Message);
+
+        using var cancel = new CancellationTokenSource();
+        var cancelling = new FailingDestination(writesBeforeFailure: 1, fail: cancel.Cancel);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            ops.DownloadAsync(host.Id, storage.PoolName, "trickle.img", cancelling, cancellationToken: cancel.Token));
+
+        // Neither left anything behind that spoils the next download.
+        using var again = new MemoryStream();
+        await ops.DownloadAsync(host.Id, storage.PoolName, "trickle.img", again);
+        Assert.Equal(SHA256.HashData(data), SHA256.HashData(again.ToArray()));
+        await ops.DeleteVolumeAsync(host.Id, storage.PoolName, "trickle.img");
+        Assert.DoesNotContain("trickle.img", storage.VolumeNames());
+    }
+
     private static string AddDisk(XElement domain, string path)
     {
         domain.Element("devices")!.AddFirst(new XElement("disk", new XAttribute("type", "file"), new XAttribute("device", "disk"),
@@ -247,6 +278,25 @@ public sealed class StorageOperationsTests
         public void Report(TransferProgress value)
         {
             lock (_gate) report(value);
+        }
+    }
+
+    /// <summary>Gives at most <c>most</c> bytes per read.</summary>
+    private sealed class TricklingStream(byte[] data, int most) : MemoryStream(data, writable: false)
+    {
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            base.ReadAsync(buffer[..Math.Min(buffer.Length, most)], cancellationToken);
+    }
+
+    /// <summary>Accepts <c>writesBeforeFailure</c> writes, then calls <c>fail</c> on every write.</summary>
+    private sealed class FailingDestination(int writesBeforeFailure, Action fail) : MemoryStream
+    {
+        private int _writes;
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (++_writes > writesBeforeFailure) fail();
+            return base.WriteAsync(buffer, cancellationToken);
         }
     }
 

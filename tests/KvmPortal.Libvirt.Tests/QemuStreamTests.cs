@@ -75,6 +75,21 @@ public sealed class QemuStreamTests : IDisposable
     }
 
     [Fact]
+    public void One_send_of_many_packets_arrives_whole_and_in_order()
+    {
+        // SendAll splits what it is given into packet-sized virStreamSend calls; the pieces must arrive as one.
+        var data = RandomNumberGenerator.GetBytes(5 * KvmPortal.Libvirt.Stream.PacketPayloadBytes + 4321);
+        using var volume = CreateVolume("one-send.raw", (ulong)data.Length, "raw");
+        using (var stream = _connection.NewStream())
+        {
+            volume.Upload(stream, 0, (ulong)data.Length);
+            stream.SendAll(data);
+            stream.Finish();
+        }
+        Assert.Equal(SHA256.HashData(data), SHA256.HashData(File.ReadAllBytes(volume.GetPath())));
+    }
+
+    [Fact]
     public void Aborted_upload_reports_no_error_and_leaves_a_partial_volume()
     {
         using var volume = CreateVolume("aborted.raw", 4 * 1024 * 1024, "raw");

@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.Threading.Channels;
 using System.Xml.Linq;
 using KvmPortal.Hypervisor.Hosts;
 using KvmPortal.Hypervisor.Vms.Create;
@@ -10,16 +8,10 @@ namespace KvmPortal.Hypervisor.Storage;
 
 internal sealed class StorageOperations(HostManager hosts) : IStorageOperations
 {
-    /// <summary>The most data one libvirt stream packet carries (VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX).</summary>
-    internal const int PacketPayloadBytes = 262120;
-
     /// <summary>
-    /// The chunk size of uploads and downloads: a whole number of stream packets (about 1 MiB), so no chunk ends in a
-    /// tiny packet and each hop between threads moves four packets.
+    /// How much of a volume one libvirt download call streams (see <see cref="VolumeRangeReader"/>): at most two
+    /// ranges wait in libvirt's client. Smaller ranges cost more calls; <c>bench/run.sh volumes</c> measured these.
     /// </summary>
-    internal const int ChunkBytes = 4 * PacketPayloadBytes;
-
-    /// <summary>How much of a volume one libvirt download call streams (see <see cref="VolumeRangeReader"/>).</summary>
     internal ulong DownloadRangeBytes { get; init; } = 16UL * 1024 * 1024;
 
     private static readonly TimeSpan CopyPollInterval = TimeSpan.FromMilliseconds(500);
@@ -403,7 +395,7 @@ internal sealed class StorageOperations(HostManager hosts) : IStorageOperations
         var completed = false;
         try
         {
-            await PumpUpAsync(source, stream, lengthBytes, progress, cancellationToken);
+            await VolumeStreamPump.UploadAsync(source, lengthBytes, stream, progress, cancellationToken);
             await Task.Run(stream.Finish, CancellationToken.None);
             completed = true;
         }
@@ -447,56 +439,6 @@ internal sealed class StorageOperations(HostManager hosts) : IStorageOperations
         }
     }
 
-    private static async Task PumpUpAsync(Stream source, Libvirt.Stream stream, ulong length, IProgress<TransferProgress>? progress, CancellationToken cancellationToken)
-    {
-        // Two buffers: read the next chunk from the caller while libvirt sends the previous one.
-        var buffers = new[] { ArrayPool<byte>.Shared.Rent(ChunkBytes), ArrayPool<byte>.Shared.Rent(ChunkBytes) };
-        var sending = Task.CompletedTask;
-        try
-        {
-            ulong done = 0;
-            var index = 0;
-            while (done < length)
-            {
-                var buffer = buffers[index];
-                var want = (int)Math.Min((ulong)ChunkBytes, length - done);
-                var filled = 0;
-                while (filled < want)
-                {
-                    var read = await source.ReadAsync(buffer.AsMemory(filled, want - filled), cancellationToken);
-                    if (read == 0)
-                    {
-                        var received = done + (ulong)filled;
-                        throw HypervisorException.Because(HypervisorErrorKind.UploadEnded, $"The upload ended after {received} of {length} bytes.",
-                            SpecProblem.Size(received), SpecProblem.Size(length));
-                    }
-                    filled += read;
-                }
-                await sending;
-                cancellationToken.ThrowIfCancellationRequested();
-                var count = filled;
-                sending = Task.Run(() => stream.SendAll(buffer.AsSpan(0, count)), CancellationToken.None);
-                done += (ulong)filled;
-                progress?.Report(new TransferProgress(done, length));
-                index ^= 1;
-            }
-            await sending;
-        }
-        finally
-        {
-            try
-            {
-                await sending;
-            }
-            catch
-            {
-                // already reported by the loop
-            }
-            ArrayPool<byte>.Shared.Return(buffers[0]);
-            ArrayPool<byte>.Shared.Return(buffers[1]);
-        }
-    }
-
     public Task<VolumeDownload> PrepareDownloadAsync(Guid hostId, string pool, string name, CancellationToken cancellationToken = default) =>
         Call(hostId, $"Download volume {name}", connection =>
         {
@@ -518,111 +460,59 @@ internal sealed class StorageOperations(HostManager hosts) : IStorageOperations
         IProgress<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var what = $"Download volume {name}";
-        var length = await Call(hostId, what, connection =>
+        var (volume, length) = await Call(hostId, what, connection =>
         {
             using var storagePool = ActivePool(connection, pool);
-            using var volume = storagePool.LookupVolumeByName(name);
-            return DownloadLength(volume);
+            var found = storagePool.LookupVolumeByName(name);
+            try
+            {
+                return (found, DownloadLength(found));
+            }
+            catch
+            {
+                found.Dispose();
+                throw;
+            }
         }, cancellationToken);
-        using var reader = new VolumeRangeReader((offset, count) => OpenDownloadRange(hostId, pool, name, offset, count, what), length, DownloadRangeBytes);
-
-        // One thread receives from libvirt (blocking calls) into pooled chunks while this method writes the previous
-        // chunks to the destination; the bounded channel keeps at most a few chunks in flight.
-        var chunks = Channel.CreateBounded<(byte[] Buffer, int Count)>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var receiving = Task.Factory.StartNew(() =>
+        using (volume)
+        using (var reader = new VolumeRangeReader((offset, count) => OpenRange(volume, offset, count), length, DownloadRangeBytes))
         {
             try
             {
-                while (true)
-                {
-                    var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
-                    var received = reader.Fill(buffer, ChunkBytes);
-                    if (received == 0)
-                    {
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        break;
-                    }
-                    while (!chunks.Writer.TryWrite((buffer, received)))
-                    {
-                        if (!chunks.Writer.WaitToWriteAsync(stop.Token).AsTask().GetAwaiter().GetResult())
-                        {
-                            ArrayPool<byte>.Shared.Return(buffer);
-                            return;
-                        }
-                    }
-                }
-                chunks.Writer.TryComplete();
+                await VolumeStreamPump.DownloadAsync(reader, length, destination, progress, cancellationToken);
             }
-            catch (Exception e)
+            catch (LibvirtException e)
             {
-                chunks.Writer.TryComplete(e);
+                throw new HypervisorException(StorageError(e, what) ?? $"{what} failed.", e.Message, e) { Kind = HypervisorErrorKind.Failed, Arguments = [HostName(hostId)] };
             }
-        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-
-        var completed = false;
-        try
-        {
-            ulong done = 0;
-            await foreach (var (buffer, count) in chunks.Reader.ReadAllAsync(CancellationToken.None))
+            catch (ObjectDisposedException e)
             {
-                try
+                throw new HypervisorException($"{what} failed: host {HostName(hostId)} went offline.", null, e)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    await destination.WriteAsync(buffer.AsMemory(0, count), cancellationToken);
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                }
-                done += (ulong)count;
-                progress?.Report(new TransferProgress(done, length));
-            }
-            await receiving;
-            completed = true;
-        }
-        catch (LibvirtException e)
-        {
-            throw new HypervisorException($"{what} failed.", e.Message, e) { Kind = HypervisorErrorKind.Failed, Arguments = [HostName(hostId)] };
-        }
-        finally
-        {
-            if (!completed)
-            {
-                await stop.CancelAsync();
-                while (chunks.Reader.TryRead(out var left)) ArrayPool<byte>.Shared.Return(left.Buffer);
-                await Task.Run(reader.Abort, CancellationToken.None); // ends a blocked receive
-                try
-                {
-                    await receiving;
-                }
-                catch
-                {
-                    // the first failure is the one reported
-                }
-                while (chunks.Reader.TryRead(out var left)) ArrayPool<byte>.Shared.Return(left.Buffer);
+                    Kind = HypervisorErrorKind.HostWentOffline, Arguments = [HostName(hostId)],
+                };
             }
         }
     }
 
-    /// <summary>Starts the download of one range of the volume; called from the receiving thread, so it blocks.</summary>
-    private Libvirt.Stream OpenDownloadRange(Guid hostId, string pool, string name, ulong offset, ulong count, string what) =>
-        Call(hostId, what, connection =>
+    /// <summary>
+    /// Starts the download of one range of the volume. Called on the transfer's receiving thread, which makes all of its
+    /// libvirt calls itself: a hop through the thread pool per range would stall the stream whenever the pool is busy.
+    /// </summary>
+    private static Libvirt.Stream OpenRange(StorageVolume volume, ulong offset, ulong count)
+    {
+        var stream = volume.Connection.NewStream();
+        try
         {
-            using var storagePool = ActivePool(connection, pool);
-            using var volume = storagePool.LookupVolumeByName(name);
-            var stream = connection.NewStream();
-            try
-            {
-                volume.Download(stream, offset, count);
-            }
-            catch
-            {
-                stream.Dispose();
-                throw;
-            }
-            return stream;
-        }, CancellationToken.None).GetAwaiter().GetResult();
+            volume.Download(stream, offset, count);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+        return stream;
+    }
 
     private static IReadOnlyList<SpecProblem> ValidateVolume(Connection connection, VolumeSpec spec)
     {
