@@ -54,8 +54,8 @@ public sealed class CloneJobTests
             await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/jobs$"));
             var row = page.Locator($"[data-testid=job-row][data-kind='vm.clone'][data-subject='{name} → {clone}']");
             await Expect(row).ToBeVisibleAsync(Visible);
-            // Running or already done, the copy shows its bytes (of the disk's 64 MiB).
-            await Expect(row.Locator("[data-testid=job-bytes]")).ToContainTextAsync("vda (1/1)", new() { Timeout = 60_000 });
+            // Running ("vda (1/1) · ... of 64 MiB") or already done, the copy shows its bytes of the disk's 64 MiB.
+            await Expect(row.Locator("[data-testid=job-bytes]")).ToContainTextAsync("of 64 MiB", new() { Timeout = 60_000 });
 
             await page.Locator("[data-testid=nav-storage]").ClickAsync();
             await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/storage$"));
