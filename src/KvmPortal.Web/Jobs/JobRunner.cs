@@ -67,11 +67,11 @@ public sealed class JobRunner(
     /// <summary>Asks a running job to stop, audited as <paramref name="by"/>; false when it is not running here or cannot be cancelled.</summary>
     public async Task<bool> CancelAsync(Guid id, Actor by)
     {
-        if (!_live.TryGetValue(id, out var job) || !job.RequestCancel())
+        if (!_live.TryGetValue(id, out var job) || !job.CanCancel)
             return false;
-        var view = job.View;
-        await RecordAsync(by, AuditCancel, job.Target, id, view.Kind, true, null);
-        return true;
+        // Audited before the job is told, so the cancel is never done unaudited and precedes the job's end in the log.
+        await RecordAsync(by, AuditCancel, job.Target, id, job.View.Kind, true, null);
+        return job.RequestCancel();
     }
 
     private async Task RunAsync(LiveJob job, Actor owner, JobRequest request, JobWork work,

@@ -38,6 +38,12 @@ internal sealed class LiveJob(JobView started, Audit.AuditTarget target, Action<
     }
 
     /// <summary>Asks the work to stop; false when the job cannot be cancelled or has ended.</summary>
+    /// <summary>Whether the job may still be asked to stop (cancellable, running and not asked yet).</summary>
+    public bool CanCancel
+    {
+        get { lock (_gate) return _view is { Cancellable: true, IsRunning: true, CancelRequested: false }; }
+    }
+
     public bool RequestCancel()
     {
         lock (_gate)
