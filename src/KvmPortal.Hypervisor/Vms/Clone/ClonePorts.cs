@@ -63,8 +63,15 @@ internal static class ClonePorts
         {
             foreach (var domain in domains)
             {
-                used.UnionWith(BoundPorts(XElement.Parse(domain.GetXmlDescription(DomainXmlFlags.Inactive))));
-                if (domain.IsActive) used.UnionWith(BoundPorts(XElement.Parse(domain.GetXmlDescription())));
+                try
+                {
+                    used.UnionWith(BoundPorts(XElement.Parse(domain.GetXmlDescription(DomainXmlFlags.Inactive))));
+                    if (domain.IsActive) used.UnionWith(BoundPorts(XElement.Parse(domain.GetXmlDescription())));
+                }
+                catch (LibvirtException e) when (e.ErrorCode == ErrorCode.NoDomain)
+                {
+                    // undefined while we looked: it holds no port any more
+                }
             }
         }
         finally

@@ -342,7 +342,15 @@ internal sealed class VmEditor(HostManager hosts, IInventory inventory) : IVmEdi
             using (other)
             {
                 if (other.Uuid == self) continue;
-                var xml = XElement.Parse(other.GetXmlDescription(other.IsPersistent ? DomainXmlFlags.Inactive : DomainXmlFlags.None));
+                XElement xml;
+                try
+                {
+                    xml = XElement.Parse(other.GetXmlDescription(other.IsPersistent ? DomainXmlFlags.Inactive : DomainXmlFlags.None));
+                }
+                catch (LibvirtException e) when (e.ErrorCode == ErrorCode.NoDomain)
+                {
+                    continue; // undefined while we looked: it uses nothing any more
+                }
                 foreach (var source in xml.Element("devices")?.Elements("disk").Select(d => d.Element("source")).OfType<XElement>() ?? [])
                 {
                     if (VolumePath(connection, source) is { } path) used.TryAdd(path, other.Name);
